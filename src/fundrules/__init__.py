@@ -1,0 +1,24 @@
+"""fundrules: a rules engine for the off-site supervision of social insurance funds.
+
+    import fundrules
+    ds = fundrules.load_dataset("city/2025-06", period="2025-06")
+    result = fundrules.screen(ds)
+    result.suspicions
+"""
+
+from fundrules.intake import DataError, Dataset, dataset_from_frames, load_dataset
+from fundrules.plugins import get_registry
+from fundrules.screening import ScreenResult, screen
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DataError",
+    "Dataset",
+    "ScreenResult",
+    "__version__",
+    "dataset_from_frames",
+    "get_registry",
+    "load_dataset",
+    "screen",
+]

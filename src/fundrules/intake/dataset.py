@@ -1,0 +1,337 @@
+"""A validated dataset: the tables of one supervision period, plus the quarantine and accounting.
+
+Every row read is either loaded or quarantined with its reason; ``loaded + quarantined == read``
+for every table, always (exchange-schema.md, "What the library owes the data").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from fundrules.period import format_period, last_day, parse_period
+from fundrules.schema import Table
+from fundrules.schema.identifiers import ric_profile, ric_valid
+
+from .convert import CONVERTERS, is_empty, to_code
+from .errors import DataError
+from .manifest import FileRecord, Manifest, now_cst
+from .reading import RawTable, find_table_file, read_table_file
+
+if TYPE_CHECKING:
+    from fundrules.plugins.registry import Registry
+
+QUARANTINE_COLUMNS = ["table", "file", "row", "column", "value", "reason"]
+
+
+@dataclass
+class Dataset:
+    """The loaded tables of one period of one region's exchange database."""
+
+    period: int
+    tables: dict[str, pd.DataFrame]
+    schema: dict[str, Table]
+    quarantine: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    )
+    accounting: pd.DataFrame = field(default_factory=pd.DataFrame)
+    manifest: Manifest | None = None
+    source: Path | None = None
+
+    @property
+    def period_text(self) -> str:
+        return format_period(self.period)
+
+    @property
+    def period_end(self) -> date:
+        return last_day(self.period)
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+    def table(self, name: str) -> pd.DataFrame:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise KeyError(f"table {name!r} is not in this dataset") from None
+
+    @cached_property
+    def person_profiles(self) -> pd.DataFrame:
+        """Sex and birth date of every person named anywhere: the ID's where it passes the ID
+        check, else ``persons``' (indicators.md, "Days and ages"). Indexed by person_id."""
+        ids = [
+            df[c]
+            for name, df in self.tables.items()
+            for c in self.schema[name].columns_of("person_id")
+            if c in df
+        ]
+        all_ids = pd.Series(
+            pd.concat(ids, ignore_index=True).dropna().unique() if ids else [], dtype="str"
+        )
+        valid = ric_valid(all_ids, self.period_end)
+        prof = ric_profile(all_ids)
+        out = pd.DataFrame(
+            {
+                "person_id": all_ids,
+                "id_valid": valid.to_numpy(),
+                "sex": prof["sex"].where(valid),
+                "birth_date": prof["birth_date"].where(valid),
+            }
+        ).set_index("person_id")
+        if "persons" in self.tables:
+            p = self.tables["persons"].set_index("person_id")[["sex", "birth_date"]]
+            p = p.reindex(out.index)
+            out["sex"] = out["sex"].fillna(p["sex"])
+            out["birth_date"] = out["birth_date"].fillna(p["birth_date"])
+        out["birth_date"] = out["birth_date"].astype("datetime64[s]")
+        return out
+
+
+def load_dataset(
+    path: str | Path,
+    period: str,
+    *,
+    tables: Iterable[str] | None = None,
+    received_at: datetime | None = None,
+    registry: Registry | None = None,
+) -> Dataset:
+    """Read a dataset folder (Parquet, CSV or XLSX per table) and validate it against the schema.
+
+    Tables that are absent are simply not in the dataset (indicators that need them are skipped).
+    Raises :class:`DataError` for a whole-file problem.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DataError(f"dataset folder not found: {folder}")
+    month = _parse_period_arg(period)
+    reg = registry or _default_registry()
+    wanted = list(tables) if tables is not None else list(reg.tables)
+    raws: dict[str, RawTable] = {}
+    for name in wanted:
+        if name not in reg.tables:
+            raise DataError(f"unknown table {name!r}")
+        f = find_table_file(folder, name)
+        if f is not None:
+            raws[name] = read_table_file(f)
+    ds = _build(raws, month, reg)
+    ds.source = folder
+    ds.manifest = Manifest(
+        period=ds.period_text,
+        dataset=str(folder.resolve()),
+        received_at=(received_at or now_cst()).isoformat(),
+        files=[
+            FileRecord(
+                table=name,
+                file=raw.file.name,
+                sha256=raw.sha256,
+                bytes=raw.size,
+                encoding=raw.encoding,
+                rows_read=int(acc.read),
+                rows_loaded=int(acc.loaded),
+                rows_quarantined=int(acc.quarantined),
+            )
+            for name, raw in raws.items()
+            for acc in ds.accounting[ds.accounting.table == name].itertuples()
+        ],
+    )
+    return ds
+
+
+def dataset_from_frames(
+    frames: Mapping[str, pd.DataFrame],
+    period: str,
+    *,
+    registry: Registry | None = None,
+) -> Dataset:
+    """Validate in-memory raw tables exactly as files are validated (tests, generators, callers
+    that already hold DataFrames). Cells may be text as in a CSV, or typed values."""
+    month = _parse_period_arg(period)
+    reg = registry or _default_registry()
+    raws = {}
+    for name, frame in frames.items():
+        if name not in reg.tables:
+            raise DataError(f"unknown table {name!r}")
+        raws[name] = RawTable(
+            Path(f"<{name}>"), frame.reset_index(drop=True), np.arange(1, len(frame) + 1), "", 0
+        )
+    return _build(raws, month, reg)
+
+
+def _parse_period_arg(period: str) -> int:
+    try:
+        return parse_period(period)
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+
+
+def _default_registry() -> Registry:
+    from fundrules.plugins import get_registry
+
+    return get_registry()
+
+
+def _build(raws: Mapping[str, RawTable], month: int, reg: Registry) -> Dataset:
+    loaded: dict[str, pd.DataFrame] = {}
+    quarantines: list[pd.DataFrame] = []
+    accounting = []
+    for name, raw in raws.items():
+        decl = reg.tables[name]
+        frame, quarantine = load_table(raw, decl, reg.vocabularies)
+        loaded[name] = frame
+        quarantines.append(quarantine)
+        accounting.append(
+            {
+                "table": name,
+                "file": raw.file.name,
+                "read": raw.read,
+                "loaded": len(frame),
+                "quarantined": len(quarantine),
+            }
+        )
+        assert len(frame) + len(quarantine) == raw.read, f"row accounting broken for {name}"
+    q = [x for x in quarantines if len(x)]
+    quarantine = (
+        pd.concat(q, ignore_index=True) if q else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    )
+    return Dataset(
+        period=month,
+        tables=loaded,
+        schema={n: reg.tables[n] for n in loaded},
+        quarantine=quarantine,
+        accounting=pd.DataFrame(
+            accounting, columns=["table", "file", "read", "loaded", "quarantined"]
+        ),
+    )
+
+
+def load_table(
+    raw: RawTable, decl: Table, vocabularies: Mapping[str, frozenset[str]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Convert one table's raw cells; return the loaded frame and its quarantine rows."""
+    frame = raw.frame
+    fname = raw.file.name
+    missing = [c for c in decl.column_names if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"required column missing from table {decl.name}", file=str(raw.file), column=missing[0]
+        )
+    n = len(frame)
+    failing_col = np.full(n, -1, dtype=np.int64)
+    reasons: list[str] = []
+    out: dict[str, pd.Series] = {}
+    for i, column in enumerate(decl.columns):
+        cells = frame[column.name]
+        if column.kind == "code":
+            allowed = vocabularies.get(column.vocabulary or "", frozenset())
+            values, bad, reason = to_code(cells, column, allowed)
+        else:
+            values, bad, reason = CONVERTERS[column.kind](cells, column)
+        if not column.optional:
+            empty = is_empty(cells)
+            if column.kind == "bool":
+                empty = np.zeros(n, dtype=bool)  # empty = false, per the schema
+            what = "key" if column.key else "required"
+            bad_empty = empty & ~bad
+            _mark(failing_col, bad_empty, len(reasons))
+            reasons.append(f"{what} cell is empty|{column.name}")
+        _mark(failing_col, bad, len(reasons))
+        reasons.append(f"{reason}|{column.name}")
+        out[column.name] = values
+    good = failing_col < 0
+    typed = pd.DataFrame(out, index=frame.index)
+    extras = [c for c in frame.columns if c not in out]
+    for c in extras:
+        typed[c] = frame[c]
+    q_parts = []
+    if (~good).any():
+        idx = np.flatnonzero(~good)
+        info = [reasons[k].split("|", 1) for k in failing_col[idx]]
+        cols = [c for _, c in info]
+        q_parts.append(
+            pd.DataFrame(
+                {
+                    "table": decl.name,
+                    "file": fname,
+                    "row": raw.rows[idx],
+                    "column": cols,
+                    "value": [_shown(frame[c].iloc[j]) for c, j in zip(cols, idx, strict=True)],
+                    "reason": [r for r, _ in info],
+                }
+            )
+        )
+    typed = typed[good]
+    rows = raw.rows[good]
+    if decl.key and len(typed):
+        dup = typed.duplicated(subset=list(decl.key), keep="first").to_numpy()
+        if dup.any():
+            first_row = (
+                pd.Series(rows, index=typed.index)
+                .groupby([typed[k] for k in decl.key], dropna=False, sort=False)
+                .transform("first")
+                .to_numpy()
+            )
+            keyvals = typed[list(decl.key)].astype("str").agg(" | ".join, axis=1)
+            q_parts.append(
+                pd.DataFrame(
+                    {
+                        "table": decl.name,
+                        "file": fname,
+                        "row": rows[dup],
+                        "column": ",".join(decl.key),
+                        "value": keyvals.to_numpy()[dup],
+                        "reason": [f"duplicate key: same as row {r}" for r in first_row[dup]],
+                    }
+                )
+            )
+            typed = typed[~dup]
+    for number, why in raw.broken_rows:
+        q_parts.append(
+            pd.DataFrame(
+                [
+                    {
+                        "table": decl.name,
+                        "file": fname,
+                        "row": number,
+                        "column": "",
+                        "value": "",
+                        "reason": why,
+                    }
+                ]
+            )
+        )
+    typed = _final_dtypes(typed.reset_index(drop=True), decl)
+    quarantine = (
+        pd.concat(q_parts, ignore_index=True).sort_values("row", kind="stable")
+        if q_parts
+        else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    )
+    return typed, quarantine.reset_index(drop=True)
+
+
+def _mark(failing: np.ndarray, bad: np.ndarray, k: int) -> None:
+    failing[(failing < 0) & bad] = k
+
+
+def _shown(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return ""
+    return str(v)
+
+
+def _final_dtypes(frame: pd.DataFrame, decl: Table) -> pd.DataFrame:
+    for c in decl.columns:
+        s = frame[c.name]
+        if c.kind in ("money", "price") and not c.optional:
+            frame[c.name] = s.astype("int64")
+        elif c.kind == "period" and not c.optional:
+            frame[c.name] = s.astype("int32")
+        elif c.kind in ("text", "id", "person_id", "employer_id", "region", "code"):
+            frame[c.name] = s.astype("str")
+    return frame

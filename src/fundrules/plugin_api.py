@@ -1,0 +1,71 @@
+"""The one module a plugin author imports (as OpenFisca's ``model_api``).
+
+    from fundrules.plugin_api import hookimpl, indicator, Params, param, Table, col, as_hits
+"""
+
+from fundrules.intake import Dataset
+from fundrules.period import (
+    add_months,
+    add_months_series,
+    first_day,
+    format_period,
+    format_periods,
+    last_day,
+    month_of,
+    parse_period,
+)
+from fundrules.plugins import hookimpl
+from fundrules.schema import INSURANCES, Column, Table, col
+from fundrules.schema.identifiers import ric_profile, ric_valid, uscc_valid
+from fundrules.screening import (
+    Indicator,
+    IndicatorMeta,
+    NoParams,
+    Params,
+    ScreeningContext,
+    indicator,
+    param,
+    yuan,
+)
+from fundrules.screening.shared_rules import (
+    age_on,
+    as_hits,
+    duplicate_receipt,
+    paid_after_event_month,
+    paid_during_spell,
+    paid_in_same_period,
+)
+
+__all__ = [
+    "INSURANCES",
+    "Column",
+    "Dataset",
+    "Indicator",
+    "IndicatorMeta",
+    "NoParams",
+    "Params",
+    "ScreeningContext",
+    "Table",
+    "add_months",
+    "add_months_series",
+    "age_on",
+    "as_hits",
+    "col",
+    "duplicate_receipt",
+    "first_day",
+    "format_period",
+    "format_periods",
+    "hookimpl",
+    "indicator",
+    "last_day",
+    "month_of",
+    "paid_after_event_month",
+    "paid_during_spell",
+    "paid_in_same_period",
+    "param",
+    "parse_period",
+    "ric_profile",
+    "ric_valid",
+    "uscc_valid",
+    "yuan",
+]

@@ -1,0 +1,68 @@
+"""The hooks a fundrules plugin may implement. One documented function per hook.
+
+Hooks that contribute things take a ``register`` callback (as llm's ``register_models``): small,
+stable signatures that can grow without breaking plugins. Every hook is optional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from fundrules.intake import Dataset
+    from fundrules.schema import Table
+    from fundrules.screening.indicator import Indicator
+
+hookspec = pluggy.HookspecMarker("fundrules")
+hookimpl = pluggy.HookimplMarker("fundrules")
+
+
+@hookspec
+def fundrules_register_tables(register: Callable[[Table], None]) -> None:
+    """Declare the exchange tables the plugin owns: ``register(Table(...))``."""
+
+
+@hookspec
+def fundrules_register_vocabularies(extend: Callable[[str, Iterable[str]], None]) -> None:
+    """Add values to closed vocabularies: ``extend("benefit_type", ["basic_pension", ...])``.
+    A new vocabulary name creates that vocabulary (for the plugin's own code columns)."""
+
+
+@hookspec
+def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
+    """Register the plugin's indicators: ``register(my_indicator)``."""
+
+
+@hookspec
+def fundrules_register_parameters(register: Callable[[Mapping[str, Any] | Path], None]) -> None:
+    """Register parameter values (a mapping or a YAML file ``{code: {param: value | {date:
+    value}}}``) that the plugin ships, e.g. a region's caps; user configuration overrides them."""
+
+
+@hookspec
+def fundrules_business_totals(dataset: Dataset) -> pd.DataFrame | None:
+    """Business totals for reconciliation with the ledger, cash basis, for the insurances whose
+    business tables the plugin owns: columns ``insurance``, ``period`` (month number),
+    ``measure`` (``benefits`` or ``contributions``), ``amount_fen``. Return None to leave an
+    insurance to the core's reading of ``benefits`` and ``contributions``."""
+
+
+@hookspec
+def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
+    """Contribute problem types (fundrules.classification.ProblemType or a dict)."""
+
+
+@hookspec
+def fundrules_register_classification_rules(register: Callable[[Mapping[str, Any]], None]) -> None:
+    """Contribute a classification ruleset (durable-rules declarative form plus metadata)."""
+
+
+@hookspec
+def fundrules_register_report_sections(register: Callable[[Any], None]) -> None:
+    """Contribute report sections (consumed by the reports stage)."""

@@ -1,0 +1,270 @@
+"""The plugin manager and the registry it fills.
+
+Plugins come from the entry-point group ``fundrules``; the core's own tables and indicators are
+default plugins registered the same way. A broken plugin (fails to import, implements a hook that
+does not exist, raises inside a hook) is reported by name and the others run. Strict mode
+(``FUNDRULES_STRICT_PLUGINS=1``) turns any such failure into an error, for CI. Named plugins can
+be disabled with ``FUNDRULES_DISABLE_PLUGINS=a,b``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pluggy
+
+from fundrules.schema import CORE_VOCABULARIES, Table
+
+from . import hookspecs
+
+ENTRY_POINT_GROUP = "fundrules"
+DEFAULT_PLUGINS = (
+    ("core", "fundrules.default_plugins.core_tables"),
+    ("data", "fundrules.default_plugins.data_quality"),
+    ("fund", "fundrules.default_plugins.fund"),
+)
+
+
+class PluginError(RuntimeError):
+    """A plugin failed while strict mode is on."""
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str
+    distribution: str
+    module: str
+    hooks: list[str] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Failure:
+    plugin: str
+    stage: str
+    error: str
+
+
+@dataclass
+class Registry:
+    """Everything the installed plugins contribute, each thing tagged with its plugin."""
+
+    pm: pluggy.PluginManager
+    plugins: dict[str, PluginInfo] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
+    vocabularies: dict[str, frozenset[str]] = field(default_factory=dict)
+    indicators: dict[str, Any] = field(default_factory=dict)  # code -> Indicator
+    parameter_sources: list[tuple[str, Mapping[str, Any] | Path]] = field(default_factory=list)
+    problem_types: list[Any] = field(default_factory=list)
+    classification_rules: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    report_sections: list[tuple[str, Any]] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    current_plugin: str = "?"
+
+    def business_totals(self, dataset: Any) -> pd.DataFrame:
+        """Business totals from every plugin that supplies them (isolated per plugin)."""
+        parts = []
+        for name, result in _call_each(self, "fundrules_business_totals", dataset=dataset):
+            if result is None:
+                continue
+            frame = pd.DataFrame(result)
+            need = {"insurance", "period", "measure", "amount_fen"}
+            if not need <= set(frame.columns):
+                self._fail(name, "business_totals", f"missing columns {sorted(need - set(frame))}")
+                continue
+            frame = frame[list(need)].assign(plugin=name)
+            parts.append(frame)
+        if not parts:
+            return pd.DataFrame(columns=["insurance", "period", "measure", "amount_fen", "plugin"])
+        return pd.concat(parts, ignore_index=True)
+
+    def _fail(self, plugin: str, stage: str, error: str) -> None:
+        self.failures.append(Failure(plugin, stage, error))
+        if plugin in self.plugins and self.plugins[plugin].error is None:
+            self.plugins[plugin].error = f"{stage}: {error}"
+        if _strict():
+            raise PluginError(f"plugin {plugin!r} failed in {stage}: {error}")
+
+
+def _strict() -> bool:
+    return os.environ.get("FUNDRULES_STRICT_PLUGINS", "").lower() in ("1", "true", "yes")
+
+
+def _disabled() -> set[str]:
+    raw = os.environ.get("FUNDRULES_DISABLE_PLUGINS", "")
+    return {p.strip() for p in raw.split(",") if p.strip()}
+
+
+def _call_each(reg: Registry, hook: str, **kwargs: Any) -> Iterable[tuple[str, Any]]:
+    """Call one hook plugin by plugin, in registration order, so that one failure stays local."""
+    caller = getattr(reg.pm.hook, hook)
+    for impl in caller.get_hookimpls():  # registration order: default plugins first
+        name = reg.pm.get_name(impl.plugin) or "?"
+        reg.current_plugin = name
+        try:
+            yield name, impl.function(**{a: kwargs[a] for a in impl.argnames})
+        except Exception as exc:  # a plugin's bug must not take the others down
+            reg._fail(name, hook, f"{type(exc).__name__}: {exc}")
+
+
+def build_registry(
+    *,
+    extra_plugins: Iterable[tuple[str, object]] = (),
+    entry_points: bool = True,
+    disable: Iterable[str] | None = None,
+) -> Registry:
+    """Load the default plugins, the installed ones and ``extra_plugins`` (name, module/object)."""
+    pm = pluggy.PluginManager("fundrules")
+    pm.add_hookspecs(hookspecs)
+    reg = Registry(pm=pm)
+    off = set(disable) if disable is not None else _disabled()
+    core_version = _version("fundrules")
+
+    candidates: list[tuple[str, Any, str, str]] = []  # name, loader, dist, version
+    for name, module in DEFAULT_PLUGINS:
+        candidates.append((name, lambda m=module: importlib.import_module(m), "fundrules", core_version))
+    if entry_points:
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            dist = ep.dist.name if ep.dist else "?"
+            ver = ep.dist.version if ep.dist else "?"
+            candidates.append((ep.name, ep.load, dist, ver))
+    for name, obj in extra_plugins:
+        candidates.append((name, lambda o=obj: o, "(given)", "0"))
+
+    for name, load, dist, ver in candidates:
+        if name in off:
+            continue
+        info = PluginInfo(name=name, version=ver, distribution=dist, module="")
+        reg.plugins[name] = info
+        try:
+            obj = load()
+            info.module = getattr(obj, "__name__", type(obj).__name__)
+            pm.register(obj, name=name)
+        except Exception as exc:
+            reg._fail(name, "load", f"{type(exc).__name__}: {exc}")
+            continue
+    _check_unknown_hooks(reg)
+    for name in list(reg.plugins):
+        plugin = pm.get_plugin(name)
+        if plugin is not None:
+            reg.plugins[name].hooks = sorted(
+                c.name for c in pm.get_hookcallers(plugin) or []
+            )
+
+    # tables and vocabularies first: indicators and intake read them
+    vocab: dict[str, set[str]] = {k: set(v) for k, v in CORE_VOCABULARIES.items()}
+    for plugin_name, _ in _call_each(
+        reg, "fundrules_register_tables", register=_registrar(reg, "tables")
+    ):
+        pass
+    for plugin_name, _ in _call_each(
+        reg,
+        "fundrules_register_vocabularies",
+        extend=lambda n, values: vocab.setdefault(n, set()).update(values),
+    ):
+        pass
+    reg.vocabularies = {k: frozenset(v) for k, v in vocab.items()}
+    for _ in _call_each(reg, "fundrules_register_indicators", register=_registrar(reg, "indicators")):
+        pass
+    for _ in _call_each(
+        reg, "fundrules_register_parameters", register=_registrar(reg, "parameters")
+    ):
+        pass
+    for _ in _call_each(
+        reg, "fundrules_register_problem_types", register=_registrar(reg, "problem_types")
+    ):
+        pass
+    for _ in _call_each(
+        reg, "fundrules_register_classification_rules", register=_registrar(reg, "rules")
+    ):
+        pass
+    for _ in _call_each(
+        reg, "fundrules_register_report_sections", register=_registrar(reg, "sections")
+    ):
+        pass
+    return reg
+
+
+def _registrar(reg: Registry, kind: str) -> Any:
+    """A register callback that tags what it receives with the plugin now being called."""
+
+    def register(thing: Any) -> None:
+        plugin = reg.current_plugin
+        if kind == "tables":
+            if not isinstance(thing, Table):
+                raise TypeError(f"register() takes a Table, not {type(thing).__name__}")
+            if thing.name in reg.tables:
+                raise ValueError(f"table {thing.name!r} is already declared")
+            reg.tables[thing.name] = thing
+            reg.plugins[plugin].tables.append(thing.name)
+        elif kind == "indicators":
+            from dataclasses import replace
+
+            from fundrules.screening.indicator import Indicator
+
+            if not isinstance(thing, Indicator):
+                raise TypeError(f"register() takes an Indicator, not {type(thing).__name__}")
+            if thing.code in reg.indicators:
+                other = reg.indicators[thing.code].plugin
+                raise ValueError(f"indicator {thing.code} is already registered by {other}")
+            reg.indicators[thing.code] = replace(thing, plugin=plugin)
+            reg.plugins[plugin].indicators.append(thing.code)
+        elif kind == "parameters":
+            reg.parameter_sources.append((plugin, thing))
+        elif kind == "problem_types":
+            reg.problem_types.append(thing)
+        elif kind == "rules":
+            reg.classification_rules.append((plugin, thing))
+        elif kind == "sections":
+            reg.report_sections.append((plugin, thing))
+
+    return register
+
+
+def _check_unknown_hooks(reg: Registry) -> None:
+    """pluggy's check_pending, plugin by plugin: a misspelled hook fails its plugin loudly."""
+    try:
+        reg.pm.check_pending()
+        return
+    except pluggy.PluginValidationError:
+        pass
+    for name in list(reg.plugins):
+        plugin = reg.pm.get_plugin(name)
+        if plugin is None:
+            continue
+        bad = [
+            c.name
+            for c in reg.pm.get_hookcallers(plugin) or []
+            if not c.has_spec()
+        ]
+        if bad:
+            reg.pm.unregister(plugin)
+            reg._fail(name, "load", f"implements unknown hook(s): {', '.join(sorted(bad))}")
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+_REGISTRY: Registry | None = None
+
+
+def get_registry(refresh: bool = False) -> Registry:
+    """The process-wide registry of installed plugins (built on first use)."""
+    global _REGISTRY
+    if _REGISTRY is None or refresh:
+        _REGISTRY = build_registry()
+    return _REGISTRY

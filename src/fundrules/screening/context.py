@@ -1,0 +1,62 @@
+"""What an indicator function receives: the dataset, the target period, shared derived tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import pandas as pd
+
+from fundrules.intake import Dataset
+from fundrules.period import first_day, format_period, last_day
+
+
+@dataclass
+class ScreeningContext:
+    dataset: Dataset
+    business_totals: Callable[[], pd.DataFrame] = field(
+        default=lambda: pd.DataFrame(columns=["insurance", "period", "measure", "amount_fen"])
+    )
+
+    @property
+    def period(self) -> int:
+        """The target period as a month number (fundrules.period)."""
+        return self.dataset.period
+
+    @property
+    def period_text(self) -> str:
+        return format_period(self.period)
+
+    @property
+    def period_start(self) -> date:
+        return first_day(self.period)
+
+    @property
+    def period_end(self) -> date:
+        return last_day(self.period)
+
+    def has(self, name: str) -> bool:
+        return self.dataset.has(name)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.dataset.table(name)
+
+    def target(self, name: str) -> pd.DataFrame:
+        """Rows of a table that belong to the target period (by its period column)."""
+        df = self.dataset.table(name)
+        pcol = self.dataset.schema[name].period_column
+        if pcol is None:
+            return df
+        return df[df[pcol] == self.period]
+
+    @property
+    def profiles(self) -> pd.DataFrame:
+        """Sex and birth date per person_id (ID where valid, else ``persons``)."""
+        return self.dataset.person_profiles
+
+    @cached_property
+    def cache(self) -> dict[str, object]:
+        """Scratch space shared by the indicators of one run (derived tables)."""
+        return {}

@@ -1,0 +1,165 @@
+"""``screen()``: run every applicable indicator over a dataset and gather the suspicions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from fundrules.intake import Dataset
+
+from .context import ScreeningContext
+from .indicator import Indicator
+from .parameters import ParameterSet
+from .suspicions import SUSPICION_COLUMNS, empty_suspicions, gather
+
+RUN_COLUMNS = ["indicator", "plugin", "status", "reason", "seconds", "rows_in", "hits", "suspicions"]
+
+
+@dataclass
+class ScreenResult:
+    """Suspicions of one run, with what ran, what was skipped and why, and how long it took."""
+
+    period: str
+    suspicions: pd.DataFrame
+    runs: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    plugins: list[dict[str, str]] = field(default_factory=list)
+    fingerprint: str = ""
+    dataset: Dataset | None = None
+
+    @property
+    def skipped(self) -> pd.DataFrame:
+        return self.runs[self.runs.status == "skipped"]
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        return self.runs[self.runs.status == "failed"]
+
+
+def build_parameters(
+    indicators: Mapping[str, Indicator],
+    sources: Iterable[Mapping[str, Any] | Path | str],
+    origin_names: Iterable[str] | None = None,
+) -> ParameterSet:
+    known = {code: ind.params for code, ind in indicators.items()}
+    ps = ParameterSet()
+    names = list(origin_names) if origin_names is not None else None
+    for i, src in enumerate(sources):
+        if isinstance(src, str | Path):
+            ps.add_file(src, known)
+        else:
+            ps.add(src, known, names[i] if names else "parameters")
+    return ps
+
+
+def screen(
+    dataset: Dataset,
+    indicators: Iterable[str] | None = None,
+    params: Mapping[str, Any] | str | Path | None = None,
+    *,
+    registry: Any = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ScreenResult:
+    """Run the registered indicators (all, or the given codes) over ``dataset``.
+
+    An indicator whose tables are absent is skipped with the reason; one that raises is reported
+    with its code and the others still run. ``params`` overrides parameter values (a mapping or a
+    YAML file path) on top of what plugins ship.
+    """
+    from fundrules.plugins import get_registry
+
+    reg = registry or get_registry()
+    all_inds: dict[str, Indicator] = reg.indicators
+    if indicators is None:
+        chosen = list(all_inds.values())
+    else:
+        codes = list(indicators)
+        unknown = [c for c in codes if c not in all_inds]
+        if unknown:
+            raise KeyError(f"unknown indicator(s): {', '.join(unknown)}")
+        chosen = [all_inds[c] for c in codes]
+    sources: list[Any] = [src for _, src in reg.parameter_sources]
+    names = [f"plugin {p}" for p, _ in reg.parameter_sources]
+    if params is not None:
+        sources.append(params)
+        names.append("parameters")
+    pset = build_parameters(all_inds, sources, names)
+
+    ctx = ScreeningContext(dataset, business_totals=lambda: reg.business_totals(dataset))
+    runs: list[dict[str, Any]] = []
+    frames: list[pd.DataFrame] = []
+    warnings: list[str] = []
+    used: dict[str, dict[str, Any]] = {}
+    versions = {name: info.version for name, info in reg.plugins.items()}
+    for i, ind in enumerate(chosen):
+        if progress:
+            progress(ind.code, i, len(chosen))
+        row = {"indicator": ind.code, "plugin": ind.plugin or "", "status": "ok", "reason": ""}
+        row.update(seconds=0.0, rows_in=0, hits=0, suspicions=0)
+        missing = [t for t in ind.meta.reads if not dataset.has(t)]
+        if missing:
+            row.update(status="skipped", reason=f"tables absent: {', '.join(missing)}")
+            runs.append(row)
+            continue
+        row["rows_in"] = int(
+            sum(len(dataset.table(t)) for t in (*ind.meta.reads, *ind.meta.optional_reads)
+                if dataset.has(t))
+        )
+        t0 = time.perf_counter()
+        try:
+            resolved = pset.resolve(ind.code, ind.params, ctx.period_start)
+            warnings.extend(resolved.warnings)
+            used[ind.code] = resolved.used
+            hits = ind(ctx, resolved.values)
+            version = f"{ind.plugin}=={versions.get(ind.plugin or '', '?')}#{ind.meta.version}"
+            sus = gather(hits, ind, dataset.period_text, resolved.as_json(), version)
+        except Exception as exc:  # one indicator's failure must not stop the run
+            row.update(status="failed", reason=f"{type(exc).__name__}: {exc}")
+            row["seconds"] = round(time.perf_counter() - t0, 4)
+            runs.append(row)
+            continue
+        row.update(
+            seconds=round(time.perf_counter() - t0, 4), hits=int(len(hits)), suspicions=len(sus)
+        )
+        runs.append(row)
+        if len(sus):
+            frames.append(sus)
+    suspicions = (
+        pd.concat(frames, ignore_index=True) if frames else empty_suspicions()
+    )[SUSPICION_COLUMNS]
+    plugins = [
+        {"name": n, "distribution": p.distribution, "version": p.version, "error": p.error or ""}
+        for n, p in reg.plugins.items()
+    ]
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            {
+                "rules": sorted(
+                    f"{r['indicator']}@{all_inds[r['indicator']].meta.version}"
+                    f"/{versions.get(r['plugin'], '?')}"
+                    for r in runs
+                ),
+                "parameters": used,
+            },
+            sort_keys=True,
+            default=str,
+        ).encode()
+    ).hexdigest()
+    return ScreenResult(
+        period=dataset.period_text,
+        suspicions=suspicions,
+        runs=pd.DataFrame(runs, columns=RUN_COLUMNS),
+        warnings=sorted(set(warnings)),
+        parameters=used,
+        plugins=plugins,
+        fingerprint=fingerprint,
+        dataset=dataset,
+    )

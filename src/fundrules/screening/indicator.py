@@ -1,0 +1,96 @@
+"""The indicator contract: strict metadata, a parameter model, a vectorized function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from fundrules.schema import SubjectKind
+
+from .parameters import NoParams, Params
+
+if TYPE_CHECKING:
+    from .context import ScreeningContext
+
+Area = Literal[
+    "income", "expenditure", "management", "value_preservation", "data_quality", "process"
+]
+Severity = Literal["low", "medium", "high", "critical"]
+Insurance = Literal["pension", "medical", "injury", "unemployment", "maternity"]
+SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+
+
+class IndicatorMeta(BaseModel):
+    """What an indicator is, for people and for the engine. Unknown fields fail at definition."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=r"^[a-z]+\.[a-z][a-z0-9_]*$")
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    insurance: Insurance | None
+    area: Area
+    severity: Severity = "medium"
+    legal_basis: str = Field(min_length=1, description="the law or article that grounds it")
+    reads: dict[str, tuple[str, ...]] = Field(
+        description="tables (and their columns) it needs; absent → skipped with the reason"
+    )
+    optional_reads: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="tables it uses when present"
+    )
+    subject: SubjectKind
+    partition: Literal["person", "employer", "provider", "account"] | None = Field(
+        description="key its input can be split by with the same result; None for whole-fund"
+    )
+    version: str = "1"
+    description: str = ""
+
+
+HitsFunction = Callable[["ScreeningContext", Params], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A registered indicator: metadata, parameter model, the function that finds hits."""
+
+    meta: IndicatorMeta
+    function: HitsFunction
+    params: type[Params] = NoParams
+    plugin: str | None = field(default=None, compare=False)
+
+    @property
+    def code(self) -> str:
+        return self.meta.code
+
+    def __call__(self, ctx: ScreeningContext, params: Params) -> pd.DataFrame:
+        return self.function(ctx, params)
+
+
+def indicator(
+    *,
+    params: type[Params] = NoParams,
+    **meta: object,
+) -> Callable[[HitsFunction], Indicator]:
+    """Define an indicator from a function ``(ctx, params) -> hits``.
+
+    The hits frame has one row per flagged record: ``subject_id``, ``amount_fen`` (money moved by
+    that record in the target period, int64 fen; 0 where none), optionally ``insurance``,
+    ``subject_type`` and ``severity``, and any other columns as evidence.
+    """
+    if "description" not in meta:
+        meta = dict(meta)
+
+    def wrap(fn: HitsFunction) -> Indicator:
+        m = dict(meta)
+        m.setdefault("description", (fn.__doc__ or "").strip())
+        return Indicator(meta=IndicatorMeta(**m), function=fn, params=params)  # type: ignore[arg-type]
+
+    return wrap
+
+
+def tables_missing(ind: Indicator, present: Mapping[str, pd.DataFrame]) -> list[str]:
+    return [t for t in ind.meta.reads if t not in present]

@@ -1,0 +1,234 @@
+"""Dated, overridable indicator parameters.
+
+An indicator's parameters are a pydantic model. Each field's default may be a plain value (a
+configuration knob) or a *dated* mapping ``{"2025-01-01": 2320, ...}`` (law and caps that change):
+a run uses the value in force on the first day of the period screened. Plugins may ship parameter
+files; users override with YAML. Dates are parsed strictly (a swapped day and month fails), unknown
+indicator codes and parameter names are refused, and a dated value more than a year older than the
+period raises a staleness warning unless the parameter is marked standing law.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+Direction = Literal["higher", "lower"]
+
+
+class Params(BaseModel):
+    """Base of every indicator's parameter model (resolved values for one period)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoParams(Params):
+    """For indicators without parameters."""
+
+
+def param(
+    default: Any,
+    *,
+    description: str,
+    stricter: Direction | None = None,
+    standing_law: bool = False,
+    source: str = "",
+) -> Any:
+    """Declare a parameter field.
+
+    ``default`` is a value or a dated mapping ``{"YYYY-MM-DD": value}``. ``stricter`` names the
+    direction in which the threshold is harder to cross: moving it that way never adds suspicions
+    (the testing toolkit checks this). ``standing_law`` silences the staleness warning.
+    """
+    extra = {
+        "fr_dated": _is_dated(default),
+        "fr_stricter": stricter,
+        "fr_standing_law": standing_law,
+        "fr_source": source,
+    }
+    values = _dated_values(default, "default") if extra["fr_dated"] else None
+    plain = None if values else default
+    if values:
+        extra["fr_values"] = {d.isoformat(): v for d, v in values.items()}
+        plain = values[max(values)]
+    return Field(default=plain, description=description, json_schema_extra=extra)
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    name: str
+    description: str
+    default: Any
+    dated_values: dict[date, Any] | None
+    stricter: Direction | None
+    standing_law: bool
+    source: str
+
+
+def parameter_specs(model: type[Params]) -> dict[str, ParameterSpec]:
+    out = {}
+    for name, field in model.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        vals = extra.get("fr_values")
+        out[name] = ParameterSpec(
+            name=name,
+            description=field.description or "",
+            default=field.default,
+            dated_values={date.fromisoformat(k): v for k, v in vals.items()} if vals else None,
+            stricter=extra.get("fr_stricter"),  # type: ignore[arg-type]
+            standing_law=bool(extra.get("fr_standing_law")),
+            source=str(extra.get("fr_source") or ""),
+        )
+    return out
+
+
+class ParameterError(ValueError):
+    """A parameter file or override that cannot be used."""
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _strict_date(key: object, where: str) -> date:
+    if isinstance(key, datetime):
+        raise ParameterError(f"{where}: {key!r} is a timestamp, give a date YYYY-MM-DD")
+    if isinstance(key, date):
+        return key
+    text = str(key)
+    if not _DATE_RE.match(text):
+        raise ParameterError(f"{where}: {text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(f"{where}: {text!r} is not a real date (YYYY-MM-DD)") from None
+
+
+def _is_dated(value: Any) -> bool:
+    """A mapping whose keys are dates (or look like they try to be: they start with a digit)."""
+    if not isinstance(value, Mapping) or not value:
+        return False
+    return all(isinstance(k, date) or re.match(r"^\d", str(k)) for k in value)
+
+
+def _dated_values(value: Any, where: str) -> dict[date, Any]:
+    return {_strict_date(k, where): v for k, v in value.items()}
+
+
+@dataclass
+class ResolvedParams:
+    values: Params
+    used: dict[str, dict[str, Any]]  # name -> {"value": v, "effective": "YYYY-MM-DD" | None}
+    warnings: list[str]
+
+    def as_json(self) -> str:
+        return json.dumps(self.used, ensure_ascii=False, sort_keys=True, default=str)
+
+
+class ParameterSet:
+    """Layered parameter values: plugin files under user overrides, keyed by indicator code."""
+
+    def __init__(self) -> None:
+        self._layers: dict[str, dict[str, dict[date | None, Any]]] = {}
+
+    def add(self, data: Mapping[str, Any], known: Mapping[str, type[Params]], origin: str) -> None:
+        """Add a mapping ``{code: {param: value or {date: value}}}``; unknown names are refused."""
+        body = data.get("parameters", data) if isinstance(data, Mapping) else None
+        if not isinstance(body, Mapping):
+            raise ParameterError(f"{origin}: expected a mapping of indicator codes")
+        for code, params in body.items():
+            if code not in known:
+                raise ParameterError(f"{origin}: unknown indicator {code!r}")
+            if not isinstance(params, Mapping):
+                raise ParameterError(f"{origin}: {code}: expected a mapping of parameters")
+            fields = known[code].model_fields
+            for name, value in params.items():
+                if name not in fields:
+                    allowed = ", ".join(fields) or "none"
+                    raise ParameterError(
+                        f"{origin}: {code}: unknown parameter {name!r} (known: {allowed})"
+                    )
+                where = f"{origin}: {code}.{name}"
+                layer = self._layers.setdefault(code, {}).setdefault(name, {})
+                if _is_dated(value):
+                    for d, v in _dated_values(value, where).items():
+                        layer[d] = v
+                else:
+                    layer.clear()
+                    layer[None] = value
+
+    def add_file(self, path: str | Path, known: Mapping[str, type[Params]]) -> None:
+        p = Path(path)
+        try:
+            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ParameterError(f"{p}: cannot read parameters: {exc}") from None
+        self.add(data, known, str(p))
+
+    def resolve(self, code: str, model: type[Params], period_start: date) -> ResolvedParams:
+        specs = parameter_specs(model)
+        chosen: dict[str, Any] = {}
+        used: dict[str, dict[str, Any]] = {}
+        warnings: list[str] = []
+        for name, spec in specs.items():
+            values: dict[date | None, Any] = {}
+            if spec.dated_values:
+                values.update(spec.dated_values)
+            else:
+                values[None] = spec.default
+            override = self._layers.get(code, {}).get(name)
+            if override:
+                if None in override:
+                    values = {None: override[None]}
+                else:
+                    values = {k: v for k, v in values.items() if k is not None} | dict(override)
+            dated = {k: v for k, v in values.items() if k is not None}
+            in_force = [d for d in dated if d <= period_start]
+            if in_force:
+                eff = max(in_force)
+                value = dated[eff]
+                newest = max(dated)
+                if (
+                    not spec.standing_law
+                    and newest <= eff
+                    and eff < period_start - timedelta(days=365)
+                ):
+                    warnings.append(
+                        f"{code}.{name}: the newest value (in force from {eff.isoformat()}) is "
+                        f"more than a year older than the period; check it is still current"
+                    )
+            elif None in values:
+                eff, value = None, values[None]
+            else:
+                raise ParameterError(
+                    f"{code}.{name}: no value in force on {period_start.isoformat()} "
+                    f"(earliest is {min(dated).isoformat()})"
+                )
+            chosen[name] = value
+            used[name] = {"value": value, "effective": eff.isoformat() if eff else None}
+        try:
+            resolved = model(**chosen)
+        except Exception as exc:
+            raise ParameterError(f"{code}: invalid parameter value: {exc}") from None
+        used = {
+            k: {"value": _plain(getattr(resolved, k)), "effective": v["effective"]}
+            for k, v in used.items()
+        }
+        return ResolvedParams(resolved, used, warnings)
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, BaseModel):
+        return v.model_dump(mode="json")
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    return v

@@ -1,0 +1,122 @@
+"""Logic that several insurances share, written once (style.md: no copy-paste between plugins).
+
+All functions are vectorized over whole frames and return *hits* frames (decisions.md D4):
+``subject_id``, ``amount_fen`` plus evidence columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fundrules.period import format_periods, month_of
+
+from .suspicions import yuan
+
+
+def age_on(birth: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
+    """Completed years on a date. Someone born on 29 February (or a 31st) reaches an age on the
+    last day of that month in years without the day (indicators.md, "Days and ages")."""
+    b = pd.to_datetime(birth)
+    o = pd.to_datetime(on) if isinstance(on, pd.Series) else pd.Series(pd.Timestamp(on), index=b.index)
+    o = o.reindex(b.index) if isinstance(on, pd.Series) else o
+    first = pd.to_datetime(
+        pd.DataFrame({"year": o.dt.year, "month": b.dt.month, "day": 1}), errors="coerce"
+    )
+    anniv_day = np.minimum(b.dt.day, first.dt.days_in_month)
+    before = (o.dt.month < b.dt.month) | ((o.dt.month == b.dt.month) & (o.dt.day < anniv_day))
+    years = o.dt.year - b.dt.year - before.astype("Int64")
+    return years.astype("Int64")
+
+
+def as_hits(
+    rows: pd.DataFrame,
+    *,
+    subject: str = "person_id",
+    amount: str | None = "amount",
+    evidence: list[str] | None = None,
+    money: list[str] | None = None,
+) -> pd.DataFrame:
+    """Shape flagged rows as a hits frame: subject, amount (fen), evidence columns.
+
+    ``money`` names evidence columns held in fen, shown as exact yuan text; a ``period`` column
+    of month numbers is shown as ``YYYY-MM``.
+    """
+    out = pd.DataFrame(index=rows.index)
+    out["subject_id"] = rows[subject].astype("str")
+    out["amount_fen"] = rows[amount].astype("int64") if amount else 0
+    for c in evidence or []:
+        s = rows[c]
+        if money and c in money:
+            s = yuan(s)
+        elif c == "period" or c.endswith("_period"):
+            s = format_periods(s)
+        out[c] = s
+    if "insurance" in rows and "insurance" not in out:
+        out["insurance"] = rows["insurance"]
+    return out.reset_index(drop=True)
+
+
+def paid_after_event_month(
+    payments: pd.DataFrame, events: pd.DataFrame, date_column: str
+) -> pd.DataFrame:
+    """Payments for a period later than the month of a person's event (death): the month of the
+    event itself is due. ``payments`` need ``person_id`` and ``period`` (month numbers);
+    ``events`` one row per person with ``date_column``."""
+    ev = events[["person_id", date_column]].dropna()
+    ev = ev.assign(_event_month=month_of(ev[date_column])).drop_duplicates("person_id")
+    m = payments.merge(ev, on="person_id", how="inner")
+    return m[m["period"] > m["_event_month"]].drop(columns="_event_month")
+
+
+def paid_during_spell(payments: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFrame:
+    """Payments for a month strictly between the month a spell starts and the month it ends
+    (both those months are due, whatever the days); an open spell covers every later month.
+    ``spells`` need ``person_id``, ``start_date``, ``end_date`` (NaT = open)."""
+    sp = spells[["person_id", "start_date", "end_date"]].copy()
+    sp["_in"] = month_of(sp["start_date"])
+    sp["_out"] = month_of(sp["end_date"])
+    m = payments.reset_index(names="_row").merge(sp, on="person_id", how="inner")
+    inside = (m["period"] > m["_in"]) & ((m["period"] < m["_out"]) | m["_out"].isna())
+    m = m[inside.fillna(False)]
+    # a payment inside two recorded spells is still one payment
+    m = m.sort_values(["_row", "start_date"]).drop_duplicates("_row")
+    return m.drop(columns=["_in", "_out"]).set_index("_row").rename_axis(None)
+
+
+def paid_in_same_period(
+    left: pd.DataFrame, right: pd.DataFrame, on: tuple[str, ...] = ("person_id", "period")
+) -> pd.DataFrame:
+    """Rows of ``left`` whose person and period also appear in ``right`` (paid together)."""
+    keys = right[list(on)].drop_duplicates()
+    return left.merge(keys, on=list(on), how="inner")
+
+
+def duplicate_receipt(
+    local: pd.DataFrame,
+    external: pd.DataFrame | None = None,
+    *,
+    kinds: str = "benefit_type",
+    on: tuple[str, ...] = ("person_id", "period"),
+) -> pd.DataFrame:
+    """Local payments of a person and period that is paid twice: under two or more distinct
+    ``kinds`` here (two schemes), or here and in ``external`` (another region or scheme)."""
+    if local.empty:
+        return local.assign(_reason=pd.Series(dtype="str"))
+    n_kinds = local.groupby(list(on))[kinds].transform("nunique")
+    two_here = n_kinds > 1
+    if external is not None and len(external):
+        ext = external[list(on)].drop_duplicates().assign(_ext=True)
+        elsewhere = local[list(on)].merge(ext, on=list(on), how="left")["_ext"].fillna(False)
+        elsewhere.index = local.index
+        elsewhere = elsewhere.astype(bool)
+    else:
+        elsewhere = pd.Series(False, index=local.index)
+    flagged = local[two_here | elsewhere].copy()
+    reason = np.where(
+        two_here[flagged.index] & elsewhere[flagged.index],
+        "two schemes here and another region",
+        np.where(two_here[flagged.index], "two schemes here", "here and another region"),
+    )
+    flagged["_reason"] = reason
+    return flagged

@@ -1,0 +1,122 @@
+"""Gathering hits into the suspicions frame (docs/decisions.md D3)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from .indicator import SEVERITIES, Indicator
+
+SUSPICION_COLUMNS = [
+    "indicator",
+    "insurance",
+    "subject_type",
+    "subject_id",
+    "period",
+    "amount_at_risk",
+    "severity",
+    "evidence",
+    "parameters",
+    "rule_version",
+]
+
+
+def empty_suspicions() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in SUSPICION_COLUMNS})
+
+
+def fen_to_decimal(fen: int) -> Decimal:
+    return Decimal(int(fen)).scaleb(-2)
+
+
+def yuan(fen: pd.Series) -> pd.Series:
+    """Exact yuan text (``"1234.50"``, ``"-0.05"``) of int fen, vectorized: for evidence."""
+    f = pd.Series(fen).astype("Int64")
+    neg = f < 0
+    a = f.abs()
+    text = (a // 100).astype("str") + "." + (a % 100).astype("str").str.zfill(2)
+    return text.where(~neg, "-" + text).astype("str")
+
+
+class HitsError(ValueError):
+    """An indicator returned a frame that is not a hits frame."""
+
+
+def gather(
+    hits: pd.DataFrame,
+    ind: Indicator,
+    period_text: str,
+    parameters_json: str,
+    rule_version: str,
+) -> pd.DataFrame:
+    """One suspicion per (subject_type, subject_id): amounts summed, records listed as evidence."""
+    for c in ("subject_id", "amount_fen"):
+        if c not in hits.columns:
+            raise HitsError(f"{ind.code}: hits frame lacks column {c!r}")
+    if hits.empty:
+        return empty_suspicions()
+    h = hits.copy()
+    if "subject_type" not in h:
+        h["subject_type"] = ind.meta.subject
+    if "insurance" not in h:
+        h["insurance"] = ind.meta.insurance or ""
+    h["insurance"] = h["insurance"].fillna("").astype("str")
+    h["subject_id"] = h["subject_id"].astype("str")
+    h["amount_fen"] = h["amount_fen"].fillna(0).astype("int64")
+    if h["subject_id"].isna().any():
+        raise HitsError(f"{ind.code}: a hit names no subject")
+    h = h.sort_values(["subject_type", "subject_id"], kind="stable").reset_index(drop=True)
+    special = {"subject_id", "subject_type", "amount_fen", "insurance", "severity"}
+    ev = h[[c for c in h.columns if c not in special]].copy()
+    for c in ev.columns:
+        s = ev[c]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            ev[c] = s.dt.strftime("%Y-%m-%d")
+    if "insurance" in h and h["insurance"].nunique() > 1:
+        ev.insert(0, "insurance", h["insurance"])
+    lines = (
+        ev.to_json(orient="records", lines=True, force_ascii=False).splitlines()
+        if len(ev.columns)
+        else ["{}"] * len(h)
+    )
+    keys = h["subject_type"] + "\x00" + h["subject_id"]
+    starts = np.flatnonzero(np.r_[True, keys.to_numpy()[1:] != keys.to_numpy()[:-1]])
+    ends = np.r_[starts[1:], len(h)]
+    evidence = [
+        '{"records": [' + ",".join(lines[s:e]) + "]}" for s, e in zip(starts, ends, strict=True)
+    ]
+    grouped = h.groupby(keys, sort=False)
+    amount = grouped["amount_fen"].sum().to_numpy()
+    ins_first = grouped["insurance"].first().to_numpy()
+    ins_n = grouped["insurance"].nunique().to_numpy()
+    insurance = np.where(ins_n == 1, ins_first, "")
+    if "severity" in h:
+        rank = h["severity"].map({s: i for i, s in enumerate(SEVERITIES)}).fillna(
+            SEVERITIES.index(ind.meta.severity)
+        )
+        sev = [SEVERITIES[int(i)] for i in rank.groupby(keys, sort=False).max().to_numpy()]
+    else:
+        sev = [ind.meta.severity] * len(starts)
+    return pd.DataFrame(
+        {
+            "indicator": ind.code,
+            "insurance": insurance,
+            "subject_type": h["subject_type"].to_numpy()[starts],
+            "subject_id": h["subject_id"].to_numpy()[starts],
+            "period": period_text,
+            "amount_at_risk": [fen_to_decimal(a) for a in amount],
+            "severity": sev,
+            "evidence": evidence,
+            "parameters": parameters_json,
+            "rule_version": rule_version,
+        },
+        columns=SUSPICION_COLUMNS,
+    ).astype({c: "object" for c in SUSPICION_COLUMNS})
+
+
+def evidence_records(evidence: str) -> list[dict]:
+    """The records of a suspicion's evidence JSON."""
+    return json.loads(evidence).get("records", [])
