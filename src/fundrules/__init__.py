@@ -1,9 +1,9 @@
 """fundrules: a rules engine for the off-site supervision of social insurance funds.
 
-    import fundrules
-    ds = fundrules.load_dataset("city/2025-06", period="2025-06")
-    result = fundrules.screen(ds)
-    result.suspicions
+import fundrules
+ds = fundrules.load_dataset("city/2025-06", period="2025-06")
+result = fundrules.screen(ds)
+result.suspicions
 """
 
 from fundrules.intake import DataError, Dataset, dataset_from_frames, load_dataset

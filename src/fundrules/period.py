@@ -77,9 +77,7 @@ def add_months_series(dates: pd.Series, months: int | pd.Series) -> pd.Series:
     total = d.dt.year * 12 + d.dt.month - 1 + months
     year = total // 12
     month = total % 12 + 1
-    first = pd.to_datetime(
-        pd.DataFrame({"year": year, "month": month, "day": 1}), errors="coerce"
-    )
+    first = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}), errors="coerce")
     days_in = first.dt.days_in_month
     day = np.minimum(d.dt.day, days_in)
     return first + pd.to_timedelta(day - 1, unit="D")

@@ -1,6 +1,6 @@
 """The one module a plugin author imports (as OpenFisca's ``model_api``).
 
-    from fundrules.plugin_api import hookimpl, indicator, Params, param, Table, col, as_hits
+from fundrules.plugin_api import hookimpl, indicator, Params, param, Table, col, as_hits
 """
 
 from fundrules.intake import Dataset

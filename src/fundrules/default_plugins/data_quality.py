@@ -34,9 +34,7 @@ def _bad_ids_by_table(
     distinct id."""
     scoped = _scoped(ctx)
     places = [
-        (name, c)
-        for name, df in scoped.items()
-        for c in ctx.dataset.schema[name].columns_of(kind)
+        (name, c) for name, df in scoped.items() for c in ctx.dataset.schema[name].columns_of(kind)
     ]
     if not places:
         return pd.DataFrame(columns=["id", "rows", "table", "column", "insurance"])
@@ -166,24 +164,26 @@ def unknown_person(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     per = (
         pay.assign(_pos=(pay["amount_fen"] > 0).astype("int64"))
         .groupby(["person_id", "insurance", "source"], as_index=False)
-        .agg(amount_fen=("amount_fen", "sum"), rows=("amount_fen", "size"), positive=("_pos", "sum"))
+        .agg(
+            amount_fen=("amount_fen", "sum"), rows=("amount_fen", "size"), positive=("_pos", "sum")
+        )
     )
     per = per[per["positive"] > 0].drop(columns="positive")
     parts = [per]
     if ctx.has("contributions"):
         c = ctx.target("contributions")
         c = c[~c["person_id"].isin(known)]
-        cc = c.groupby(["person_id", "insurance"], as_index=False).size().rename(
-            columns={"size": "rows"}
+        cc = (
+            c.groupby(["person_id", "insurance"], as_index=False)
+            .size()
+            .rename(columns={"size": "rows"})
         )
         cc["source"] = "contributions"
         cc["amount_fen"] = 0
         parts.append(cc)
     found = pd.concat(parts, ignore_index=True)
     found["amount_yuan"] = yuan(found["amount_fen"])
-    return as_hits(
-        found, amount="amount_fen", evidence=["source", "rows", "amount_yuan"]
-    )
+    return as_hits(found, amount="amount_fen", evidence=["source", "rows", "amount_yuan"])
 
 
 @indicator(
@@ -216,7 +216,9 @@ def invalid_employer_id(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     severity="high",
     legal_basis="Social Insurance Law Art. 88 (fraudulent or improper receipt of benefits); "
     "Network Supervision Measures Art. 6(3)",
-    reads={"benefits": ("payment_id", "person_id", "insurance", "benefit_type", "period", "amount")},
+    reads={
+        "benefits": ("payment_id", "person_id", "insurance", "benefit_type", "period", "amount")
+    },
     subject="person",
     partition="person",
 )

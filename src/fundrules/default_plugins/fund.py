@@ -9,7 +9,7 @@ import pandas as pd
 
 from fundrules.plugins import hookimpl
 from fundrules.schema import EXPENDITURE_ITEMS, INCOME_ITEMS
-from fundrules.screening import Indicator, Params, ScreeningContext, indicator, param, yuan
+from fundrules.screening import Indicator, Params, ScreeningContext, indicator, param
 from fundrules.screening.shared_rules import as_hits
 
 from .money import core_business_totals
@@ -96,8 +96,16 @@ def business_ledger_mismatch(ctx: ScreeningContext, p: ToleranceParams) -> pd.Da
                 rows.append((ins, measure, item, biz, led, biz - led, abs(biz - led), source))
     rec = pd.DataFrame(
         rows,
-        columns=["insurance", "measure", "ledger_item", "business", "ledger", "difference",
-                 "amount_fen", "business_source"],
+        columns=[
+            "insurance",
+            "measure",
+            "ledger_item",
+            "business",
+            "ledger",
+            "difference",
+            "amount_fen",
+            "business_source",
+        ],
     )
     return _fund_hits(rec, ["business", "ledger", "difference"])
 
@@ -175,12 +183,16 @@ def report_arithmetic(ctx: ScreeningContext, p: Params) -> pd.DataFrame:
         values="amount",
         aggfunc="sum",
     )
-    cur = wide.xs(ctx.period, level="period") if ctx.period in wide.index.get_level_values(
-        "period"
-    ) else wide.iloc[0:0].droplevel("period")
-    prev = wide.xs(ctx.period - 1, level="period") if (ctx.period - 1) in wide.index.get_level_values(
-        "period"
-    ) else None
+    cur = (
+        wide.xs(ctx.period, level="period")
+        if ctx.period in wide.index.get_level_values("period")
+        else wide.iloc[0:0].droplevel("period")
+    )
+    prev = (
+        wide.xs(ctx.period - 1, level="period")
+        if (ctx.period - 1) in wide.index.get_level_values("period")
+        else None
+    )
     rows = []
 
     def present(cols: tuple[str, ...]) -> list[str]:
@@ -198,8 +210,16 @@ def report_arithmetic(ctx: ScreeningContext, p: Params) -> pd.DataFrame:
         diff = cur[total] - expected
         bad = diff.notna() & have_parts & (diff != 0)
         for (ins, region), d in diff[bad].items():
-            rows.append((ins, region, check, int(cur.loc[(ins, region), total]),
-                         int(expected[(ins, region)]), int(d)))
+            rows.append(
+                (
+                    ins,
+                    region,
+                    check,
+                    int(cur.loc[(ins, region), total]),
+                    int(expected[(ins, region)]),
+                    int(d),
+                )
+            )
     if prev is not None and "closing_balance" in cur.columns and "closing_balance" in prev.columns:
         need = {"total_income", "total_expenditure"}
         if need <= set(cur.columns):
@@ -208,8 +228,16 @@ def report_arithmetic(ctx: ScreeningContext, p: Params) -> pd.DataFrame:
             diff = cur["closing_balance"] - expected
             bad = diff.notna() & (diff != 0)
             for (ins, region), d in diff[bad].items():
-                rows.append((ins, region, "closing_balance", int(cur.loc[(ins, region),
-                             "closing_balance"]), int(expected[(ins, region)]), int(d)))
+                rows.append(
+                    (
+                        ins,
+                        region,
+                        "closing_balance",
+                        int(cur.loc[(ins, region), "closing_balance"]),
+                        int(expected[(ins, region)]),
+                        int(d),
+                    )
+                )
     rec = pd.DataFrame(
         rows, columns=["insurance", "region_code", "line", "reported", "expected", "difference"]
     )
@@ -262,8 +290,9 @@ def low_months_payable(ctx: ScreeningContext, p: MonthsPayableParams) -> pd.Data
     bad = both[months < limit].copy()
     bad["months"] = months[bad.index].round(2)
     bad["threshold"] = limit[bad.index]
-    bad = bad.reset_index(names="insurance").astype({"closing_balance": "int64",
-                                                     "benefit_expenditure": "int64"})
+    bad = bad.reset_index(names="insurance").astype(
+        {"closing_balance": "int64", "benefit_expenditure": "int64"}
+    )
     bad["amount_fen"] = 0
     return _fund_hits(bad, ["closing_balance", "benefit_expenditure"])
 
@@ -286,8 +315,15 @@ def _account_hits(rows: pd.DataFrame, amount: pd.Series, extra: list[str]) -> pd
 
 
 ACCOUNT_READS = {
-    "bank_accounts": ("account_id", "insurance", "account_type", "period", "balance",
-                      "interest_rate", "designated"),
+    "bank_accounts": (
+        "account_id",
+        "insurance",
+        "account_type",
+        "period",
+        "balance",
+        "interest_rate",
+        "designated",
+    ),
 }
 
 
@@ -342,11 +378,10 @@ def idle_expenditure_balance(ctx: ScreeningContext, p: IdleParams) -> pd.DataFra
     monthly = a["insurance"].map(exp).fillna(0).astype("int64")
     limit = np.floor(monthly.clip(lower=0) * p.months).astype("int64")
     bad_mask = a["balance"] > limit
-    bad = a[bad_mask].assign(
-        benefit_expenditure_fen=monthly[bad_mask], limit_fen=limit[bad_mask]
+    bad = a[bad_mask].assign(benefit_expenditure_fen=monthly[bad_mask], limit_fen=limit[bad_mask])
+    return _account_hits(
+        bad, bad["balance"] - bad["limit_fen"], ["benefit_expenditure_fen", "limit_fen"]
     )
-    return _account_hits(bad, bad["balance"] - bad["limit_fen"],
-                         ["benefit_expenditure_fen", "limit_fen"])
 
 
 @indicator(

@@ -80,9 +80,13 @@ def _numeric_cells(raw: pd.Series) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         return raw.notna().to_numpy(dtype=bool)
     if raw.dtype == object:
-        return raw.map(
-            lambda v: isinstance(v, int | float) and not isinstance(v, bool), na_action="ignore"
-        ).fillna(False).to_numpy(dtype=bool)
+        return (
+            raw.map(
+                lambda v: isinstance(v, int | float) and not isinstance(v, bool), na_action="ignore"
+            )
+            .fillna(False)
+            .to_numpy(dtype=bool)
+        )
     return np.zeros(len(raw), dtype=bool)
 
 
@@ -92,9 +96,7 @@ def to_date(raw: pd.Series, column: Column) -> Converted:
         return values.astype("datetime64[s]"), np.zeros(len(raw), dtype=bool), ""
     if raw.dtype == object:
         # Excel/Parquet objects: datetime, date, or text
-        stamps = raw.map(
-            lambda v: v if hasattr(v, "year") else None, na_action="ignore"
-        )
+        stamps = raw.map(lambda v: v if hasattr(v, "year") else None, na_action="ignore")
         text = raw.where(stamps.isna())
     else:
         stamps = pd.Series(None, index=raw.index, dtype=object)
@@ -121,8 +123,8 @@ def to_period(raw: pd.Series, column: Column) -> Converted:
     parts = text.str.extract(r"^(\d{4})-(\d{2})$")
     year = pd.to_numeric(parts[0], errors="coerce")
     mon = pd.to_numeric(parts[1], errors="coerce")
-    ok = (year.notna() & mon.between(1, 12)).to_numpy(dtype=bool)
-    months = (year * 12 + mon - 1).to_numpy(dtype=float)
+    ok = (year.notna() & mon.between(1, 12)).to_numpy(dtype=bool, copy=True)
+    months = (year * 12 + mon - 1).to_numpy(dtype=float, copy=True)
     if has_stamp.any():
         st = stamp[has_stamp]
         day1 = np.array([getattr(v, "day", 0) == 1 for v in st])
@@ -145,17 +147,9 @@ def _decimal_units(raw: pd.Series, places: int, signed: bool) -> tuple[pd.Series
     reason = f"not an amount with at most {places} decimals"
     arrow = getattr(raw.array, "_pa_array", None)
     if arrow is not None and pa.types.is_decimal(arrow.type):
-        dec = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
-        if dec.type.scale <= places:
-            scaled = pc.multiply(pc.cast(dec, pa.decimal128(38, places)), scale)
-            units = pc.cast(pc.cast(scaled, pa.decimal128(38, 0)), pa.int64()).to_numpy(
-                zero_copy_only=False
-            )
-            units = np.nan_to_num(units.astype("float64")).astype(np.int64)
-            ok = ~empty
-        else:
-            as_float = pd.Series(dec.to_pandas(), index=raw.index).astype("float64")
-            return _float_units(as_float, places, signed, empty)
+        # exact through float64 for any amount below 4.5e13 yuan, then checked for extra places
+        as_float = pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False)
+        return _float_units(pd.Series(as_float, index=raw.index), places, signed, empty)
     elif pd.api.types.is_integer_dtype(raw.dtype):
         units = raw.fillna(0).astype("int64").to_numpy() * scale
         ok = ~empty
@@ -219,9 +213,7 @@ def to_price(raw: pd.Series, column: Column) -> Converted:
 
 def to_number(raw: pd.Series, column: Column) -> Converted:
     if _is_texty(raw):
-        values = pd.to_numeric(
-            raw.astype("str").str.strip().replace("", None), errors="coerce"
-        )
+        values = pd.to_numeric(raw.astype("str").str.strip().replace("", None), errors="coerce")
     else:
         values = pd.to_numeric(raw, errors="coerce")
     values = values.astype("float64")
@@ -261,10 +253,14 @@ def to_bool(raw: pd.Series, column: Column) -> Converted:
         values = raw.fillna(0)
         bad = ~values.isin([0, 1]).to_numpy(dtype=bool)
         return values.astype(bool).where(~bad, False), bad, "not a boolean"
-    text = raw.map(
-        lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v),
-        na_action="ignore",
-    ) if raw.dtype == object else raw
+    text = (
+        raw.map(
+            lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v),
+            na_action="ignore",
+        )
+        if raw.dtype == object
+        else raw
+    )
     text = text.astype("str").str.strip().str.lower().fillna("")
     true = text.isin(TRUE_WORDS).to_numpy(dtype=bool)
     false = text.isin(FALSE_WORDS).to_numpy(dtype=bool)

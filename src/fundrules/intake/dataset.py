@@ -197,9 +197,7 @@ def _build(raws: Mapping[str, RawTable], month: int, reg: Registry) -> Dataset:
         )
         assert len(frame) + len(quarantine) == raw.read, f"row accounting broken for {name}"
     q = [x for x in quarantines if len(x)]
-    quarantine = (
-        pd.concat(q, ignore_index=True) if q else pd.DataFrame(columns=QUARANTINE_COLUMNS)
-    )
+    quarantine = pd.concat(q, ignore_index=True) if q else pd.DataFrame(columns=QUARANTINE_COLUMNS)
     return Dataset(
         period=month,
         tables=loaded,
@@ -226,7 +224,7 @@ def load_table(
     failing_col = np.full(n, -1, dtype=np.int64)
     reasons: list[str] = []
     out: dict[str, pd.Series] = {}
-    for i, column in enumerate(decl.columns):
+    for _i, column in enumerate(decl.columns):
         cells = frame[column.name]
         if column.kind == "code":
             allowed = vocabularies.get(column.vocabulary or "", frozenset())

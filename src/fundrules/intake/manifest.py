@@ -53,7 +53,9 @@ class Manifest(BaseModel):
         return f"{self.period}-{hashlib.sha256(body).hexdigest()[:12]}"
 
 
-def accept_submission(manifest: Manifest, state_dir: str | Path, region: str = "default") -> Manifest:
+def accept_submission(
+    manifest: Manifest, state_dir: str | Path, region: str = "default"
+) -> Manifest:
     """Record an accepted submission in the state folder.
 
     A later submission that changes a period already accepted is recorded as a change

@@ -106,14 +106,15 @@ def _read_csv(path: Path, data: bytes, digest: str) -> RawTable:
         )
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
+    def read(threads: bool) -> pa.Table:
+        return pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(
                 encoding="utf8" if encoding.startswith("utf-8") else encoding,
                 column_names=names,
                 skip_rows=1,
                 block_size=1 << 24,
+                use_threads=threads,
             ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
@@ -122,6 +123,12 @@ def _read_csv(path: Path, data: bytes, digest: str) -> RawTable:
                 quoted_strings_can_be_null=False,
             ),
         )
+
+    try:
+        table = read(True)
+        if broken:  # only a single-threaded read knows the line numbers of ragged rows
+            broken.clear()
+            table = read(False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as exc:
         raise DataError(f"unreadable CSV: {str(exc).splitlines()[0]}", file=str(path)) from None
     frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow"))

@@ -132,7 +132,9 @@ def build_registry(
 
     candidates: list[tuple[str, Any, str, str]] = []  # name, loader, dist, version
     for name, module in DEFAULT_PLUGINS:
-        candidates.append((name, lambda m=module: importlib.import_module(m), "fundrules", core_version))
+        candidates.append(
+            (name, lambda m=module: importlib.import_module(m), "fundrules", core_version)
+        )
     if entry_points:
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             dist = ep.dist.name if ep.dist else "?"
@@ -157,24 +159,24 @@ def build_registry(
     for name in list(reg.plugins):
         plugin = pm.get_plugin(name)
         if plugin is not None:
-            reg.plugins[name].hooks = sorted(
-                c.name for c in pm.get_hookcallers(plugin) or []
-            )
+            reg.plugins[name].hooks = sorted(c.name for c in pm.get_hookcallers(plugin) or [])
 
     # tables and vocabularies first: indicators and intake read them
     vocab: dict[str, set[str]] = {k: set(v) for k, v in CORE_VOCABULARIES.items()}
-    for plugin_name, _ in _call_each(
+    for _plugin_name, _ in _call_each(
         reg, "fundrules_register_tables", register=_registrar(reg, "tables")
     ):
         pass
-    for plugin_name, _ in _call_each(
+    for _plugin_name, _ in _call_each(
         reg,
         "fundrules_register_vocabularies",
         extend=lambda n, values: vocab.setdefault(n, set()).update(values),
     ):
         pass
     reg.vocabularies = {k: frozenset(v) for k, v in vocab.items()}
-    for _ in _call_each(reg, "fundrules_register_indicators", register=_registrar(reg, "indicators")):
+    for _ in _call_each(
+        reg, "fundrules_register_indicators", register=_registrar(reg, "indicators")
+    ):
         pass
     for _ in _call_each(
         reg, "fundrules_register_parameters", register=_registrar(reg, "parameters")
@@ -242,11 +244,7 @@ def _check_unknown_hooks(reg: Registry) -> None:
         plugin = reg.pm.get_plugin(name)
         if plugin is None:
             continue
-        bad = [
-            c.name
-            for c in reg.pm.get_hookcallers(plugin) or []
-            if not c.has_spec()
-        ]
+        bad = [c.name for c in reg.pm.get_hookcallers(plugin) or [] if not c.has_spec()]
         if bad:
             reg.pm.unregister(plugin)
             reg._fail(name, "load", f"implements unknown hook(s): {', '.join(sorted(bad))}")

@@ -3,7 +3,7 @@
 from .context import ScreeningContext
 from .engine import RUN_COLUMNS, ScreenResult, screen
 from .indicator import Indicator, IndicatorMeta, indicator
-from .parameters import NoParams, ParameterError, Params, ParameterSet, param, parameter_specs
+from .parameters import NoParams, ParameterError, ParameterSet, Params, param, parameter_specs
 from .suspicions import SUSPICION_COLUMNS, evidence_records, fen_to_decimal, gather, yuan
 
 __all__ = [

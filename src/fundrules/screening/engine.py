@@ -19,7 +19,16 @@ from .indicator import Indicator
 from .parameters import ParameterSet
 from .suspicions import SUSPICION_COLUMNS, empty_suspicions, gather
 
-RUN_COLUMNS = ["indicator", "plugin", "status", "reason", "seconds", "rows_in", "hits", "suspicions"]
+RUN_COLUMNS = [
+    "indicator",
+    "plugin",
+    "status",
+    "reason",
+    "seconds",
+    "rows_in",
+    "hits",
+    "suspicions",
+]
 
 
 @dataclass
@@ -110,8 +119,11 @@ def screen(
             runs.append(row)
             continue
         row["rows_in"] = int(
-            sum(len(dataset.table(t)) for t in (*ind.meta.reads, *ind.meta.optional_reads)
-                if dataset.has(t))
+            sum(
+                len(dataset.table(t))
+                for t in (*ind.meta.reads, *ind.meta.optional_reads)
+                if dataset.has(t)
+            )
         )
         t0 = time.perf_counter()
         try:
@@ -126,15 +138,13 @@ def screen(
             row["seconds"] = round(time.perf_counter() - t0, 4)
             runs.append(row)
             continue
-        row.update(
-            seconds=round(time.perf_counter() - t0, 4), hits=int(len(hits)), suspicions=len(sus)
-        )
+        row.update(seconds=round(time.perf_counter() - t0, 4), hits=len(hits), suspicions=len(sus))
         runs.append(row)
         if len(sus):
             frames.append(sus)
-    suspicions = (
-        pd.concat(frames, ignore_index=True) if frames else empty_suspicions()
-    )[SUSPICION_COLUMNS]
+    suspicions = (pd.concat(frames, ignore_index=True) if frames else empty_suspicions())[
+        SUSPICION_COLUMNS
+    ]
     plugins = [
         {"name": n, "distribution": p.distribution, "version": p.version, "error": p.error or ""}
         for n, p in reg.plugins.items()

@@ -18,7 +18,11 @@ def age_on(birth: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
     """Completed years on a date. Someone born on 29 February (or a 31st) reaches an age on the
     last day of that month in years without the day (indicators.md, "Days and ages")."""
     b = pd.to_datetime(birth)
-    o = pd.to_datetime(on) if isinstance(on, pd.Series) else pd.Series(pd.Timestamp(on), index=b.index)
+    o = (
+        pd.to_datetime(on)
+        if isinstance(on, pd.Series)
+        else pd.Series(pd.Timestamp(on), index=b.index)
+    )
     o = o.reindex(b.index) if isinstance(on, pd.Series) else o
     first = pd.to_datetime(
         pd.DataFrame({"year": o.dt.year, "month": b.dt.month, "day": 1}), errors="coerce"

@@ -94,8 +94,10 @@ def gather(
     ins_n = grouped["insurance"].nunique().to_numpy()
     insurance = np.where(ins_n == 1, ins_first, "")
     if "severity" in h:
-        rank = h["severity"].map({s: i for i, s in enumerate(SEVERITIES)}).fillna(
-            SEVERITIES.index(ind.meta.severity)
+        rank = (
+            h["severity"]
+            .map({s: i for i, s in enumerate(SEVERITIES)})
+            .fillna(SEVERITIES.index(ind.meta.severity))
         )
         sev = [SEVERITIES[int(i)] for i in rank.groupby(keys, sort=False).max().to_numpy()]
     else:
