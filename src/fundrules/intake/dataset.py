@@ -149,15 +149,26 @@ def dataset_from_frames(
     period: str,
     *,
     registry: Registry | None = None,
+    fill_optional: bool = True,
 ) -> Dataset:
     """Validate in-memory raw tables exactly as files are validated (tests, generators, callers
-    that already hold DataFrames). Cells may be text as in a CSV, or typed values."""
+    that already hold DataFrames). Cells may be text as in a CSV, or typed values.
+
+    With ``fill_optional`` (the default), optional columns that a frame lacks are added empty, so
+    that small hand-written tables need only the columns that matter; files get no such help.
+    """
     month = _parse_period_arg(period)
     reg = registry or _default_registry()
     raws = {}
     for name, frame in frames.items():
         if name not in reg.tables:
             raise DataError(f"unknown table {name!r}")
+        if fill_optional:
+            absent = [
+                c.name for c in reg.tables[name].columns if c.optional and c.name not in frame
+            ]
+            if absent:
+                frame = frame.assign(**{c: None for c in absent})
         raws[name] = RawTable(
             Path(f"<{name}>"), frame.reset_index(drop=True), np.arange(1, len(frame) + 1), "", 0
         )
