@@ -70,6 +70,7 @@ class Registry:
     report_sections: list[tuple[str, Any]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     current_plugin: str = "?"
+    strict: bool = False
 
     def business_totals(self, dataset: Any) -> pd.DataFrame:
         """Business totals from every plugin that supplies them (isolated per plugin)."""
@@ -92,7 +93,7 @@ class Registry:
         self.failures.append(Failure(plugin, stage, error))
         if plugin in self.plugins and self.plugins[plugin].error is None:
             self.plugins[plugin].error = f"{stage}: {error}"
-        if _strict():
+        if self.strict:
             raise PluginError(f"plugin {plugin!r} failed in {stage}: {error}")
 
 
@@ -122,11 +123,16 @@ def build_registry(
     extra_plugins: Iterable[tuple[str, object]] = (),
     entry_points: bool = True,
     disable: Iterable[str] | None = None,
+    strict: bool | None = None,
 ) -> Registry:
-    """Load the default plugins, the installed ones and ``extra_plugins`` (name, module/object)."""
+    """Load the default plugins, the installed ones and ``extra_plugins`` (name, module/object).
+
+    ``disable`` defaults to ``$FUNDRULES_DISABLE_PLUGINS``; ``strict`` (any plugin failure raises
+    :class:`PluginError`) to ``$FUNDRULES_STRICT_PLUGINS``.
+    """
     pm = pluggy.PluginManager("fundrules")
     pm.add_hookspecs(hookspecs)
-    reg = Registry(pm=pm)
+    reg = Registry(pm=pm, strict=_strict() if strict is None else strict)
     off = set(disable) if disable is not None else _disabled()
     core_version = _version("fundrules")
 
