@@ -1,0 +1,47 @@
+"""The pension plugin's hook implementations (the only module the entry point names)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from fundrules.plugin_api import Indicator, Table, hookimpl
+
+from . import contributions, entitlement, payment_patterns, problem_types, retirement, tables
+
+INDICATORS: tuple[Indicator, ...] = (
+    entitlement.paid_after_death,
+    entitlement.paid_during_incarceration,
+    payment_patterns.duplicate_receipt,
+    retirement.early_retirement,
+    retirement.paid_before_retirement,
+    contributions.contributions_after_retirement,
+    contributions.back_payment_before_retirement,
+    payment_patterns.shared_bank_account,
+    payment_patterns.benefit_jump,
+    entitlement.centenarian_unverified,
+)
+
+
+@hookimpl
+def fundrules_register_tables(register: Callable[[Table], None]) -> None:
+    for table in tables.TABLES:
+        register(table)
+
+
+@hookimpl
+def fundrules_register_vocabularies(extend: Callable[[str, Iterable[str]], None]) -> None:
+    for name, values in tables.VOCABULARIES.items():
+        extend(name, values)
+
+
+@hookimpl
+def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
+    for ind in INDICATORS:
+        register(ind)
+
+
+@hookimpl
+def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
+    for problem_type in problem_types.PROBLEM_TYPES:
+        register(dict(problem_type))
