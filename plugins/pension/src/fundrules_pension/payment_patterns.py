@@ -104,8 +104,8 @@ def shared_bank_account(ctx: ScreeningContext, p: SharedAccountParams) -> pd.Dat
     rows = basic_pension_rows(ctx)
     rows = rows[rows["bank_account"].fillna("").str.strip() != ""]
     rows = paid(rows, keys=("bank_account", "person_id", "benefit_type", "period"))
-    pensioners = rows.groupby("bank_account")["person_id"].transform("nunique")
-    rows = rows[pensioners >= p.n].assign(pensioners=pensioners)
+    rows = rows.assign(pensioners=rows.groupby("bank_account")["person_id"].transform("nunique"))
+    rows = rows[rows["pensioners"] >= p.n]
     return as_hits(
         rows,
         subject="bank_account",
