@@ -105,8 +105,8 @@ def centenarian_unverified(ctx: ScreeningContext, p: CentenarianParams) -> pd.Da
     (birth date from the ID where it is valid, else ``persons``): their life status needs a
     check. People whose birth date is unknown are not judged."""
     rows = paid(basic_pension_rows(ctx))
-    birth = ctx.profiles["birth_date"]
-    rows = rows.assign(birth_date=rows["person_id"].map(birth).astype("datetime64[s]"))
+    birth = ctx.profiles["birth_date"].reindex(rows["person_id"])
+    rows = rows.assign(birth_date=birth.to_numpy())
     rows = rows[rows["birth_date"].notna()]
     rows = rows.assign(age=age_on(rows["birth_date"], pd.Timestamp(ctx.period_end)))
     rows = rows[rows["age"] >= p.age]
