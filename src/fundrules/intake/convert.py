@@ -23,6 +23,24 @@ TRUE_WORDS = frozenset({"true", "1", "yes", "是", "y", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "否", "n", "f", ""})
 
 
+def via_uniques(raw: pd.Series, convert: Callable[[pd.Series], Converted]) -> Converted:
+    """Convert the distinct values only, then spread the result back: dates, periods, codes and
+    flags repeat millions of times in a month, so this turns per-row text work into per-value."""
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    if len(uniques) * 4 > len(raw):
+        return convert(raw)
+    uvals = pd.Series(uniques, dtype=raw.dtype if _is_texty(raw) else object)
+    values, bad, reason = convert(uvals)
+    has = codes >= 0
+    take = np.where(has, codes, 0)
+    if len(uvals) == 0:
+        return convert(raw)
+    out = values.take(take)
+    out.index = raw.index
+    out = out.where(has, False) if pd.api.types.is_bool_dtype(out.dtype) else out.where(has)
+    return out, np.where(has, bad[take], False), reason
+
+
 def is_empty(raw: pd.Series) -> np.ndarray:
     """Cells that are empty: null, or text of only blanks."""
     na = raw.isna().to_numpy(dtype=bool, copy=True)

@@ -20,7 +20,7 @@ from fundrules.period import format_period, last_day, parse_period
 from fundrules.schema import Table
 from fundrules.schema.identifiers import ric_profile, ric_valid
 
-from .convert import CONVERTERS, is_empty, to_code
+from .convert import CONVERTERS, is_empty, to_code, via_uniques
 from .errors import DataError
 from .manifest import FileRecord, Manifest, now_cst
 from .reading import RawTable, find_table_file, read_table_file
@@ -240,6 +240,9 @@ def load_table(
         if column.kind == "code":
             allowed = vocabularies.get(column.vocabulary or "", frozenset())
             values, bad, reason = to_code(cells, column, allowed)
+        elif column.kind in ("date", "period", "bool") and cells.dtype != object:
+            conv = CONVERTERS[column.kind]
+            values, bad, reason = via_uniques(cells, lambda x, c=column, f=conv: f(x, c))
         else:
             values, bad, reason = CONVERTERS[column.kind](cells, column)
         if not column.optional:
