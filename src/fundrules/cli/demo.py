@@ -1,0 +1,114 @@
+"""``fundrules demo``: build the synthetic city, run the whole pipeline, score it against the
+planted truth, and say where the outputs are."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table as RichTable
+
+from .app import app, console
+from .screening import run_screen
+
+TRUTH_KEY = ["indicator", "subject_type", "subject_id"]
+
+
+def score(suspicions: pd.DataFrame, truth: pd.DataFrame, ran: set[str]) -> pd.DataFrame:
+    """Per indicator: suspicions found, amount at risk, planted, recall and precision against the
+    planted truth. Only indicators that ran are scored (a plugin not installed has no recall)."""
+    found = suspicions[TRUTH_KEY + ["amount_at_risk"]].copy()
+    planted = truth[truth["indicator"].isin(ran)][TRUTH_KEY].drop_duplicates()
+    planted = planted.astype(str)
+    hit = found[TRUTH_KEY].astype(str).merge(planted.assign(_p=1), on=TRUTH_KEY, how="left")
+    found["true_positive"] = hit["_p"].fillna(0).to_numpy() == 1
+    rows = []
+    for code in sorted(ran | set(found["indicator"])):
+        f = found[found["indicator"] == code]
+        n_planted = int((planted["indicator"] == code).sum())
+        tp = int(f["true_positive"].sum())
+        rows.append(
+            {
+                "indicator": code,
+                "insurance": code.split(".")[0],
+                "suspicions": len(f),
+                "amount_at_risk": sum(f["amount_at_risk"], Decimal("0")),
+                "planted": n_planted,
+                "recall": tp / n_planted if n_planted else None,
+                "precision": tp / len(f) if len(f) else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def print_scores(scores: pd.DataFrame) -> None:
+    def pct(v: float | None) -> str:
+        return "—" if v is None or pd.isna(v) else f"{v:.2f}"
+
+    t = RichTable(title="Screening the synthetic city against its planted anomalies")
+    for c in (
+        "group",
+        "indicator",
+        "suspicions",
+        "amount at risk (yuan)",
+        "planted",
+        "recall",
+        "precision",
+    ):
+        t.add_column(c, justify="left" if c in ("group", "indicator") else "right")
+    for row in scores.itertuples():
+        t.add_row(
+            row.insurance,
+            row.indicator,
+            str(row.suspicions),
+            f"{row.amount_at_risk:,.2f}",
+            str(row.planted),
+            pct(row.recall),
+            pct(row.precision),
+        )
+    console.print(t)
+    tot_found = int(scores["suspicions"].sum())
+    console.print(
+        f"{tot_found} suspicions, {sum(scores['amount_at_risk'], Decimal('0')):,.2f} yuan at risk; "
+        f"planted {int(scores['planted'].sum())}"
+    )
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="where the city and outputs go")] = Path(
+        "fundrules-demo"
+    ),
+    persons: Annotated[int, typer.Option("--persons", help="size of the city")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+    period: Annotated[str, typer.Option("--period")] = "2025-06",
+) -> None:
+    """Build a synthetic city, screen it, classify, and score against the planted truth."""
+    from fundrules.synth import generate_city
+
+    city_dir = out / "city"
+    results = out / "results"
+    with console.status(f"Building a synthetic city of {persons:,} persons …"):
+        info = generate_city(city_dir, persons=persons, seed=seed, period=period)
+    result = run_screen(city_dir, period, results, None, None, out / "state")
+    truth = pd.read_csv(info.truth_path, dtype=str, keep_default_na=False)
+    ran = set(result.runs.loc[result.runs.status == "ok", "indicator"])
+    scores = score(result.suspicions, truth, ran)
+    print_scores(scores)
+    scores.assign(amount_at_risk=scores["amount_at_risk"].map(lambda d: f"{d:.2f}")).to_csv(
+        results / "scores.csv", index=False
+    )
+    for row in result.skipped.itertuples():
+        console.print(f"[yellow]skipped[/] {row.indicator}: {row.reason}")
+    for row in result.failed.itertuples():
+        console.print(f"[red]failed[/] {row.indicator}: {row.reason}")
+    try:
+        from .classifying import classify_outputs
+    except ImportError:
+        classify_outputs = None
+    if classify_outputs is not None:
+        classify_outputs(results, result)
+    console.print(f"City: [bold]{city_dir}[/]   outputs: [bold]{results}[/]")
