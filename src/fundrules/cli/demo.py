@@ -20,7 +20,7 @@ TRUTH_KEY = ["indicator", "subject_type", "subject_id"]
 def score(suspicions: pd.DataFrame, truth: pd.DataFrame, ran: set[str]) -> pd.DataFrame:
     """Per indicator: suspicions found, amount at risk, planted, recall and precision against the
     planted truth. Only indicators that ran are scored (a plugin not installed has no recall)."""
-    found = suspicions[TRUTH_KEY + ["amount_at_risk"]].copy()
+    found = suspicions[[*TRUTH_KEY, "amount_at_risk"]].copy()
     planted = truth[truth["indicator"].isin(ran)][TRUTH_KEY].drop_duplicates()
     planted = planted.astype(str)
     hit = found[TRUTH_KEY].astype(str).merge(planted.assign(_p=1), on=TRUTH_KEY, how="left")
