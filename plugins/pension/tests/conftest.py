@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import fundrules_pension.plugin
 import pandas as pd
 import pytest
 
 import fundrules
-import fundrules_pension.plugin
 from fundrules.plugins import build_registry
 from fundrules.schema.identifiers import ric_check_characters
 
@@ -103,7 +103,9 @@ class PensionKit:
         """Suspicions of one indicator (asserting it ran and nothing was quarantined)."""
         ds = self.dataset(tables, period)
         res = fundrules.screen(
-            ds, indicators=[code], params={code: params} if params else None,
+            ds,
+            indicators=[code],
+            params={code: params} if params else None,
             registry=self.registry,
         )
         assert res.failed.empty, res.failed.to_string()

@@ -31,7 +31,8 @@ def _cases() -> list:
 @pytest.mark.parametrize(("code", "case"), _cases())
 def test_case(registry, code, case):
     frames = {
-        name: pd.DataFrame(rows, dtype="object") for name, rows in (case.get("tables") or {}).items()
+        name: pd.DataFrame(rows, dtype="object")
+        for name, rows in (case.get("tables") or {}).items()
     }
     ds = fundrules.dataset_from_frames(frames, case["period"], registry=registry)
     assert ds.quarantine.empty, ds.quarantine.to_string()

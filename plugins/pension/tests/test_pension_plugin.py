@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from fundrules_pension.plugin import INDICATORS
 
 import fundrules
-from fundrules_pension.plugin import INDICATORS
 
 CODES = {
     "pension.paid_after_death",
@@ -32,9 +32,15 @@ def test_the_installed_plugin_registers_the_ten_codes_without_failures():
     assert {"basic_pension", "resident_pension"} <= reg.vocabularies["benefit_type"]
     assert reg.vocabularies["retirement_type"] == {"normal", "special_work", "illness"}
     assert reg.vocabularies["job_category"] == {"worker", "cadre"}
-    types = [t for t in reg.problem_types if str(t["code"]).startswith("pension.")]
-    assert types
+    types = [t for t in reg.problem_types if str(t["code"]).startswith("pension_")]
+    assert len(types) == 4
     assert all(set(t) == {"code", "name_zh", "name_en", "description"} for t in types)
+
+
+def test_problem_types_fit_the_classification_catalog(registry):
+    catalog = pytest.importorskip("fundrules.classification.problem_types")
+    known = catalog.problem_type_catalog(registry.problem_types)
+    assert {"pension_irregular_early_retirement", "pension_insider_diversion"} <= set(known)
 
 
 def test_every_indicator_has_metadata_docs_and_a_case_file():

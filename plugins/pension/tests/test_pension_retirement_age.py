@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from fundrules_pension import (
     STATUTORY_RETIREMENT_AGES,
     statutory_retirement_age_months,
     statutory_retirement_date,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 REFORM = STATUTORY_RETIREMENT_AGES["2025-01-01"]
 OLD = STATUTORY_RETIREMENT_AGES["1978-06-02"]
@@ -101,9 +100,7 @@ GROUPS = [
 )
 def test_never_earlier_for_a_later_birth_month_and_capped(months, day):
     months = sorted(months)
-    birth = pd.Series(
-        pd.to_datetime([f"{m // 12:04d}-{m % 12 + 1:02d}-{day:02d}" for m in months])
-    )
+    birth = pd.Series(pd.to_datetime([f"{m // 12:04d}-{m % 12 + 1:02d}-{day:02d}" for m in months]))
     for sex, job, cap in GROUPS:
         n = len(birth)
         args = (birth, pd.Series([sex] * n), pd.Series([job] * n), pd.Series(["normal"] * n))

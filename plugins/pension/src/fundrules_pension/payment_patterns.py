@@ -10,10 +10,12 @@ from fundrules.plugin_api import (
     Params,
     ScreeningContext,
     as_hits,
-    duplicate_receipt as shared_duplicate_receipt,
     indicator,
     month_of,
     param,
+)
+from fundrules.plugin_api import (
+    duplicate_receipt as shared_duplicate_receipt,
 )
 
 from .payments import LAW_FRAUD, PAYMENT_EVIDENCE, basic_pension_rows, paid
@@ -162,7 +164,7 @@ def benefit_jump(ctx: ScreeningContext, p: BenefitJumpParams) -> pd.DataFrame:
         per = per[~per.index.isin(recent)]
     per = per.assign(
         previous_period=t - 1,
-        rise_percent=((per["current"] - per["previous"]) * 100 / per["previous"]).round(2),
+        rise_percent=((per["current"] - per["previous"]) * 100 / per["previous"]).round(4),
     ).rename(columns={"current": "current_total", "previous": "previous_total"})
     rows = b[b["period"] == t].merge(per, left_on="person_id", right_index=True)
     return as_hits(

@@ -1,68 +1,42 @@
-"""Problem types (问题类型) a pension suspicion may turn out to be, for classification.
+"""Problem types (问题类型) a pension suspicion may turn out to be, beside the core's six.
 
-Registered as plain dicts ``{code, name_zh, name_en, description}`` until the classification
-stage publishes its ProblemType model and ruleset format; the classification rules that map
-suspicions to these types are left to that work.
+The core's ``fraud_suspected`` (paid to the dead or the imprisoned), ``improper_payment``
+(duplicated) and ``eligibility`` already name what paid_after_death, paid_during_incarceration,
+duplicate_receipt, paid_before_retirement and centenarian_unverified find; these are the problems
+only pension has. Registered as dicts of the classification stage's ``ProblemType`` fields; the
+rules that map suspicions to types wait for its ruleset format.
 """
 
 from __future__ import annotations
 
 PROBLEM_TYPES: tuple[dict[str, str], ...] = (
     {
-        "code": "pension.posthumous_receipt",
-        "name_zh": "冒领死亡人员养老金",
-        "name_en": "Pension drawn for a deceased person",
-        "description": "Pension kept being paid after the month of death and was drawn by "
-        "someone else (pension.paid_after_death, pension.centenarian_unverified).",
-    },
-    {
-        "code": "pension.receipt_during_sentence",
-        "name_zh": "服刑期间违规领取养老金",
-        "name_en": "Pension drawn while serving a prison sentence",
-        "description": "Pension paid for months of a prison sentence, when it must be suspended "
-        "(pension.paid_during_incarceration).",
-    },
-    {
-        "code": "pension.duplicate_receipt",
-        "name_zh": "重复领取养老金",
-        "name_en": "Pension drawn twice",
-        "description": "Both schemes here, or here and another region, pay a basic pension for "
-        "the same month (pension.duplicate_receipt).",
-    },
-    {
-        "code": "pension.irregular_early_retirement",
+        "code": "pension_irregular_early_retirement",
         "name_zh": "违规办理提前退休",
-        "name_en": "Irregular early retirement",
-        "description": "Retirement approved before the statutory age, e.g. on a false special-work "
-        "or illness ground or a falsified birth date (pension.early_retirement).",
+        "name_en": "irregular early retirement",
+        "description": "retirement approved before the statutory age: a false special-work or "
+        "illness ground, an altered birth date or job category (pension.early_retirement)",
     },
     {
-        "code": "pension.unentitled_receipt",
-        "name_zh": "不符合条件领取养老金",
-        "name_en": "Pension drawn without entitlement",
-        "description": "Basic pension paid before retirement or with no retirement on record "
-        "(pension.paid_before_retirement).",
-    },
-    {
-        "code": "pension.irregular_contribution",
+        "code": "pension_irregular_contribution",
         "name_zh": "违规缴费或补缴",
-        "name_en": "Irregular contribution or back payment",
-        "description": "Contributions after retirement, or a bulk back payment bought just before "
-        "retiring (pension.contributions_after_retirement, "
-        "pension.back_payment_before_retirement).",
+        "name_en": "irregular contribution or back payment",
+        "description": "contributions after retirement, or contribution years bought by a bulk "
+        "back payment just before retiring (pension.contributions_after_retirement, "
+        "pension.back_payment_before_retirement)",
     },
     {
-        "code": "pension.benefit_miscalculation",
+        "code": "pension_benefit_miscalculation",
         "name_zh": "待遇核定或调整错误",
-        "name_en": "Pension wrongly assessed or adjusted",
-        "description": "A pension that rose beyond any general adjustment, from an error or a "
-        "tampered record (pension.benefit_jump).",
+        "name_en": "pension wrongly assessed or adjusted",
+        "description": "a pension that rose beyond any general adjustment, from an error or a "
+        "tampered record (pension.benefit_jump)",
     },
     {
-        "code": "pension.insider_diversion",
+        "code": "pension_insider_diversion",
         "name_zh": "经办环节套取养老金",
-        "name_en": "Pension diverted through the handling process",
-        "description": "Pensions of several people routed into one account, possibly by staff or "
-        "agents (pension.shared_bank_account).",
+        "name_en": "pension diverted in the handling process",
+        "description": "pensions of several people routed into one account, possibly by staff or "
+        "agents (pension.shared_bank_account)",
     },
 )

@@ -96,8 +96,15 @@ def _rules_frame(rules: Sequence[RetirementAge | dict]) -> pd.DataFrame:
         for job in (r.job_category,) if r.job_category else ("worker", "cadre"):
             first = parse_period(r.first_delayed_cohort) if r.first_delayed_cohort else -1
             rows.append(
-                (r.sex, job, r.retirement_type, r.age_years * 12, first, r.months_per_step,
-                 r.max_delay_months)
+                (
+                    r.sex,
+                    job,
+                    r.retirement_type,
+                    r.age_years * 12,
+                    first,
+                    r.months_per_step,
+                    r.max_delay_months,
+                )
             )
     cols = ["sex", "job_category", "retirement_type", "base", "first", "step", "cap"]
     frame = pd.DataFrame(rows, columns=cols)
