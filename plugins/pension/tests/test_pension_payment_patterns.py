@@ -149,7 +149,7 @@ def test_a_rise_above_20_percent_is_flagged_exactly_20_is_not(kit):
     rec = kit.records(s, above)[0]
     assert rec["previous_period"] == "2025-05"
     assert (rec["previous_total"], rec["current_total"]) == ("3000.00", "3600.01")
-    assert rec["rise_percent"] == 20.0
+    assert rec["rise_percent"] == 20.0003
 
 
 def test_pension_is_the_sum_of_both_schemes_with_reversals(kit):
