@@ -1,0 +1,81 @@
+"""The medical plugin's hook implementations (the only module the entry point names)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+
+from fundrules.plugin_api import Dataset, Indicator, Table, hookimpl
+
+from . import (
+    conflicts,
+    external,
+    patterns,
+    problem_types,
+    quantities,
+    restrictions,
+    stay_charges,
+    stays,
+    tables,
+)
+
+INDICATORS: tuple[Indicator, ...] = (
+    external.settled_after_death,
+    stays.overlapping_inpatient,
+    stays.split_admission,
+    restrictions.sex_restricted_item,
+    restrictions.age_restricted_item,
+    quantities.excess_quantity,
+    stay_charges.bed_days_exceed_stay,
+    quantities.duplicate_charge,
+    restrictions.price_above_cap,
+    patterns.frequent_visits,
+    patterns.provider_cost_outlier,
+    stay_charges.fee_outside_stay,
+    conflicts.conflicting_items,
+    stays.visits_during_stay,
+    external.settled_during_incarceration,
+)
+
+
+@hookimpl
+def fundrules_register_tables(register: Callable[[Table], None]) -> None:
+    for table in tables.TABLES:
+        register(table)
+
+
+@hookimpl
+def fundrules_register_vocabularies(extend: Callable[[str, Iterable[str]], None]) -> None:
+    for name, values in tables.VOCABULARIES.items():
+        extend(name, values)
+
+
+@hookimpl
+def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
+    for ind in INDICATORS:
+        register(ind)
+
+
+@hookimpl
+def fundrules_business_totals(dataset: Dataset) -> pd.DataFrame | None:
+    """Medical benefits paid = the fund amounts of the settlements of each period."""
+    if not dataset.has("medical_settlements"):
+        return None
+    s = dataset.table("medical_settlements")
+    per = s.groupby("period", sort=True)["fund_amount"].sum()
+    return pd.DataFrame(
+        {
+            "insurance": "medical",
+            "period": per.index.to_numpy(dtype="int64"),
+            "measure": "benefits",
+            "amount_fen": per.to_numpy(dtype="int64"),
+        }
+    )
+
+
+@hookimpl
+def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
+    for problem_type in problem_types.PROBLEM_TYPES:
+        register(dict(problem_type))

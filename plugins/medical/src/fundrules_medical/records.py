@@ -1,0 +1,233 @@
+"""Settlements, stays and item lines as the medical indicators see them, derived once per run.
+
+A city's month is millions of settlements and tens of millions of item lines, so what several
+indicators need (the target period's settlements, the lines that belong to them, where each line's
+item sits in the catalog) is derived once and kept in ``ctx.cache``. Lines reach their settlement
+by position (``_s``), looked up with an Arrow hash join, not by a pandas merge on text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fundrules.plugin_api import ScreeningContext, as_hits
+
+LAW_FRAUD = (
+    "Social Insurance Law Art. 87-88 (institutions and persons that obtain medical insurance "
+    "funds by fraud)"
+)
+LAW_USE = (
+    "Regulations on the Supervision and Administration of the Use of Medical Security Funds "
+    "(医疗保障基金使用监督管理条例, 2021) Art. 15, 38, 40"
+)
+LAW_REVIEW = "NHSA intelligent review knowledge base and rule base (医保智能审核知识库、规则库)"
+LAW_MEDICAL = f"{LAW_FRAUD}; {LAW_USE}; {LAW_REVIEW}"
+
+OPEN_END = pd.Timestamp("9999-12-31")
+"""Where an open spell (no end date) reaches."""
+
+SETTLEMENT_READS = (
+    "settlement_id",
+    "person_id",
+    "provider_id",
+    "visit_type",
+    "admit_date",
+    "discharge_date",
+    "fund_amount",
+    "period",
+)
+LINE_READS = ("settlement_id", "line_no", "item_code", "service_date", "quantity")
+VISITS = ("outpatient", "pharmacy")
+
+
+def _cached(ctx: ScreeningContext, key: str, build: Callable[[], object]) -> object:
+    store = ctx.cache
+    name = f"medical.{key}"
+    if name not in store:
+        store[name] = build()
+    return store[name]
+
+
+def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Position of each value among the unique ``keys``, -1 where absent (an Arrow hash lookup:
+    pandas' ``get_indexer`` on text is several times slower at tens of millions of rows)."""
+    if len(values) == 0 or len(keys) == 0:
+        return np.full(len(values), -1, dtype=np.int64)
+    text = pa.large_string()
+    found = pc.index_in(pa.array(values, type=text), value_set=pa.array(keys, type=text))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def take(column: pd.Series, pos: np.ndarray, index: pd.Index) -> pd.Series:
+    """``column``'s values at positions ``pos`` (-1 gives a missing value), on ``index``; Arrow
+    text stays Arrow."""
+    return pd.Series(column.array.take(pos, allow_fill=True), index=index, name=column.name)
+
+
+def price_text(li: pd.Series) -> pd.Series:
+    """Exact yuan text with four decimals of prices held in 0.0001 yuan (evidence)."""
+    v = li.astype("Int64")
+    return ((v // 10000).astype("str") + "." + (v % 10000).astype("str").str.zfill(4)).astype("str")
+
+
+def settlements(ctx: ScreeningContext) -> pd.DataFrame:
+    """Every settlement in the tables (history included), with ``end_date`` (the discharge date,
+    or the admit date where it is empty: a same-day stay) and ``in_target``."""
+
+    def build() -> pd.DataFrame:
+        s = ctx.table("medical_settlements")
+        return s.assign(
+            end_date=s["discharge_date"].fillna(s["admit_date"]),
+            in_target=(s["period"] == ctx.period).to_numpy(dtype=bool),
+        )
+
+    return _cached(ctx, "settlements", build)  # type: ignore[return-value]
+
+
+def target_settlements(ctx: ScreeningContext) -> pd.DataFrame:
+    """The settlements of the target period (a settlement belongs to its ``period``)."""
+
+    def build() -> pd.DataFrame:
+        s = settlements(ctx)
+        return s[s["in_target"]].reset_index(drop=True)
+
+    return _cached(ctx, "target_settlements", build)  # type: ignore[return-value]
+
+
+def stays(ctx: ScreeningContext) -> pd.DataFrame:
+    """Inpatient settlements of every period (earlier ones are the history of the later)."""
+
+    def build() -> pd.DataFrame:
+        s = settlements(ctx)
+        return s[(s["visit_type"] == "inpatient").to_numpy(dtype=bool)].reset_index(drop=True)
+
+    return _cached(ctx, "stays", build)  # type: ignore[return-value]
+
+
+def target_lines(ctx: ScreeningContext) -> pd.DataFrame:
+    """Item lines of the target period's settlements, ``_s`` = the position of each line's
+    settlement in :func:`target_settlements`. Lines of other periods' settlements are history;
+    lines naming no settlement cannot be placed in a period and are left out."""
+
+    def build() -> pd.DataFrame:
+        ts = target_settlements(ctx)
+        items = ctx.table("medical_items")
+        pos = positions(items["settlement_id"], ts["settlement_id"])
+        keep = pos >= 0
+        lines = items if keep.all() else items[keep]
+        return lines.assign(_s=pos[keep]).reset_index(drop=True)
+
+    return _cached(ctx, "target_lines", build)  # type: ignore[return-value]
+
+
+def catalog_positions(ctx: ScreeningContext) -> np.ndarray:
+    """Position of each target line's item in ``item_catalog`` (-1: not in the catalog)."""
+
+    def build() -> np.ndarray:
+        return positions(target_lines(ctx)["item_code"], ctx.table("item_catalog")["item_code"])
+
+    return _cached(ctx, "catalog_positions", build)  # type: ignore[return-value]
+
+
+def catalog_lines(ctx: ScreeningContext, restricted: np.ndarray) -> pd.DataFrame:
+    """Target lines whose item has a catalog row for which ``restricted`` (one bool per catalog
+    row) holds, with ``_c`` = that row's position."""
+    cpos = catalog_positions(ctx)
+    hit = cpos >= 0
+    hit[hit] = restricted[cpos[hit]]
+    return target_lines(ctx)[hit].assign(_c=cpos[hit])
+
+
+def with_catalog(
+    ctx: ScreeningContext, lines: pd.DataFrame, columns: Iterable[str]
+) -> pd.DataFrame:
+    """Lines of :func:`catalog_lines` with columns of their catalog row."""
+    catalog = ctx.table("item_catalog")
+    pos = lines["_c"].to_numpy()
+    return lines.assign(**{c: take(catalog[c], pos, lines.index) for c in columns})
+
+
+def with_profile(ctx: ScreeningContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with the person's ``sex`` and ``birth_date`` (from the ID where it is valid, else
+    ``persons``; missing where neither knows)."""
+    prof = ctx.profiles
+    pos = positions(rows["person_id"], prof.index.to_series())
+    return rows.assign(**{c: take(prof[c], pos, rows.index) for c in ("sex", "birth_date")})
+
+
+def with_settlement(
+    ctx: ScreeningContext, lines: pd.DataFrame, columns: Iterable[str]
+) -> pd.DataFrame:
+    """Lines of :func:`target_lines` (or a subset) with columns of their settlement."""
+    ts = target_settlements(ctx)
+    pos = lines["_s"].to_numpy()
+    return lines.assign(**{c: take(ts[c], pos, lines.index) for c in columns})
+
+
+def settlement_hits(
+    rows: pd.DataFrame,
+    evidence: list[str],
+    *,
+    money: Iterable[str] = (),
+    order: Iterable[str] = (),
+    amount: str = "fund_amount",
+) -> pd.DataFrame:
+    """Hits for flagged records of target-period settlements (the settlements themselves or
+    their lines). The amount at risk is the settlement's ``fund_amount`` (or ``amount``),
+    counted once however many of its records are flagged. Records are sorted by their own keys
+    so that the evidence does not depend on the order of the input rows."""
+    keys = [c for c in ("person_id", "settlement_id", "line_no", *order) if c in rows]
+    rows = rows.sort_values(keys, kind="stable")
+    first = ~rows["settlement_id"].duplicated().to_numpy()
+    rows = rows.assign(_amount=np.where(first, rows[amount].to_numpy(), 0))
+    # the provider links a person's suspicion to its place (classification's concentration)
+    evidence = [*evidence, *(c for c in ("provider_id", "fund_amount") if c not in evidence)]
+    return as_hits(
+        rows,
+        subject="person_id",
+        amount="_amount",
+        evidence=evidence,
+        money=["fund_amount", *money],
+    )
+
+
+def inside_spells(
+    records: pd.DataFrame, spells: pd.DataFrame, *, date: str, start: str, end: str
+) -> pd.DataFrame:
+    """Records whose ``date`` lies strictly inside a spell of the same person: later than its
+    first day and earlier than its last (an empty ``end`` is an open spell). Each record comes
+    back once, joined to the spell that reaches furthest among those begun before the date.
+
+    Sort and scan, never a pairwise join: spells sorted per person by start carry the running
+    maximum of their ends; ``merge_asof`` finds, for each record, the last spell begun strictly
+    before its date, and the record is inside a spell exactly when that running maximum is later
+    than the date. ``spells`` hold ``person_id``, ``start``, ``end`` and any columns to carry
+    (named apart from the records' own).
+    """
+    cols = [c for c in spells.columns if c != "person_id"]
+    recs = records[records[date].notna().to_numpy(dtype=bool)]
+    sp = spells[spells[start].notna().to_numpy(dtype=bool)]
+    if recs.empty or sp.empty:
+        return records.iloc[0:0].assign(**{c: spells[c].iloc[0:0] for c in cols})
+    sp = sp.assign(_reach=sp[end].fillna(OPEN_END).astype("datetime64[s]"))
+    sp = sp.sort_values(["person_id", start, "_reach", *cols], kind="stable")
+    reach = sp.groupby("person_id", sort=False)["_reach"].cummax()
+    holder = sp[cols].where(sp["_reach"] == reach, axis=0)
+    holder = holder.groupby(sp["person_id"], sort=False).ffill()
+    right = holder.assign(person_id=sp["person_id"], _key=sp[start], _reach=reach)
+    left = recs.sort_values(date, kind="stable")
+    joined = pd.merge_asof(
+        left,
+        right.sort_values("_key", kind="stable"),
+        left_on=date,
+        right_on="_key",
+        by="person_id",
+        allow_exact_matches=False,
+    )
+    inside = (joined["_reach"] > joined[date]).fillna(False).to_numpy(dtype=bool)
+    return joined[inside].drop(columns=["_key", "_reach"]).reset_index(drop=True)
