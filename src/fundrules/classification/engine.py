@@ -20,6 +20,7 @@ The engine's other hazards are absorbed here:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import signal
@@ -99,10 +100,8 @@ class RuleEngine:
         finally:
             for stream in (proc.stdin, proc.stdout, proc.stderr):
                 if stream is not None:
-                    try:
+                    with contextlib.suppress(OSError):
                         stream.close()
-                    except OSError:
-                        pass
 
     @property
     def worker_pid(self) -> int | None:

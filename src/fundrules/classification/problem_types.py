@@ -67,9 +67,9 @@ class ProblemTypeError(ValueError):
     """A contributed problem type is malformed or contradicts one already in the catalog."""
 
 
-def problem_type_catalog(contributed: Iterable[ProblemType | Mapping[str, Any]] = ()) -> dict[
-    str, ProblemType
-]:
+def problem_type_catalog(
+    contributed: Iterable[ProblemType | Mapping[str, Any]] = (),
+) -> dict[str, ProblemType]:
     """The core's problem types followed by the contributed ones, by code.
 
     Registering the same code twice is accepted only with identical content, so that two plugins

@@ -142,8 +142,10 @@ def build_profiles(
     else:
         s["subject_indicators"] = ""
 
-    links = evidence_links(suspicions["evidence"]) if n else pd.DataFrame(
-        {"row": [], "key": [], "value": []}
+    links = (
+        evidence_links(suspicions["evidence"])
+        if n
+        else pd.DataFrame({"row": [], "key": [], "value": []})
     )
     for kind in ("employer", "provider"):
         s[f"{kind}_flagged_persons"] = _concentration(s, links, kind)
@@ -161,9 +163,9 @@ def _text(values: pd.Series) -> np.ndarray:
 def _indicator_lists(s: pd.DataFrame) -> np.ndarray:
     pairs = s[[*_SUBJECT, "indicator"]].drop_duplicates().sort_values("indicator", kind="stable")
     lists = pairs.groupby(_SUBJECT, sort=False)["indicator"].agg(",".join).rename("lists")
-    return s[_SUBJECT].merge(lists, left_on=_SUBJECT, right_index=True, how="left")[
-        "lists"
-    ].to_numpy()
+    return (
+        s[_SUBJECT].merge(lists, left_on=_SUBJECT, right_index=True, how="left")["lists"].to_numpy()
+    )
 
 
 def _concentration(s: pd.DataFrame, links: pd.DataFrame, kind: str) -> np.ndarray:

@@ -42,7 +42,14 @@ import yaml
 from .profiles import PROFILE_FIELDS, FieldKind
 
 #: The decisions, in the order they are taken; a rule may test the decisions taken before its own.
-ASPECTS: tuple[str, ...] = ("problem_type", "major_grade", "severity", "typical", "action", "agency")
+ASPECTS: tuple[str, ...] = (
+    "problem_type",
+    "major_grade",
+    "severity",
+    "typical",
+    "action",
+    "agency",
+)
 ASPECT_KINDS: dict[str, FieldKind] = {
     "problem_type": "text",
     "major_grade": "text",
@@ -214,8 +221,9 @@ def build_rule_book(
         del raw[name]
 
     vocab = _vocabularies(problem_types)
-    rules = {name: _check_rule(name, origin, rule, params, vocab) for name, (origin, rule) in
-             raw.items()}
+    rules = {
+        name: _check_rule(name, origin, rule, params, vocab) for name, (origin, rule) in raw.items()
+    }
     for aspect in ASPECTS:
         fallbacks = [r.name for r in rules.values() if r.aspect == aspect and r.is_fallback]
         if len(fallbacks) > 1:
@@ -253,7 +261,9 @@ def _check_rule(
         raise RulesError(f"{where}: a rule is a mapping")
     unknown = set(rule) - _RULE_KEYS
     if unknown:
-        hint = " ('run' is set by the adapter: say what the rule assigns)" if "run" in unknown else ""
+        hint = (
+            " ('run' is set by the adapter: say what the rule assigns)" if "run" in unknown else ""
+        )
         raise RulesError(f"{where}: unknown key(s) {sorted(unknown)}{hint}")
     assign = rule.get("assign")
     if not isinstance(assign, Mapping) or len(assign) != 1:
@@ -275,7 +285,9 @@ def _check_rule(
             if not isinstance(value, str) or not value:
                 raise RulesError(f"{where}: {aspect} is a non-empty text")
         elif value not in allowed or (aspect == "typical") != isinstance(value, bool):
-            raise RulesError(f"{where}: {aspect} {value!r} is not one of {sorted(allowed, key=str)}")
+            raise RulesError(
+                f"{where}: {aspect} {value!r} is not one of {sorted(allowed, key=str)}"
+            )
     pri = rule.get("pri", 100)
     if not isinstance(pri, int) or isinstance(pri, bool):
         raise RulesError(f"{where}: 'pri' is an integer")
