@@ -53,7 +53,7 @@ def test_only_the_target_period_is_screened_and_history_is_context(kit):
     assert s.empty
 
 
-def test_reversals_offset_and_a_full_reversal_leaves_nothing(kit):
+def test_reversals_offset_and_a_reversal_alone_is_not_a_payment(kit):
     a, b, c = kit.pid("19400101", 1), kit.pid("19400101", 3), kit.pid("19400101", 5)
     s = kit.screen(
         DEATH,
@@ -68,8 +68,9 @@ def test_reversals_offset_and_a_full_reversal_leaves_nothing(kit):
             ],
         },
     )
-    assert kit.flagged(s) == {a: Decimal("2000.00")}
-    assert len(kit.records(s, a)) == 2
+    # a payment recovered in full was still paid: shown, with nothing left at risk
+    assert kit.flagged(s) == {a: Decimal("2000.00"), b: Decimal("0.00")}
+    assert [r["amount"] for r in kit.records(s, a)] == ["3000.00", "-1000.00"]
 
 
 # --- pension.paid_during_incarceration ---------------------------------------------------------

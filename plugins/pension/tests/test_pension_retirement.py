@@ -142,13 +142,14 @@ def test_paid_before_the_month_of_retirement_or_with_no_retirement_row(kit):
     assert rec["retirement_date"] is None
 
 
-def test_a_reversed_payment_before_retirement_is_not_flagged(kit):
+def test_reversals_offset_before_retirement_and_alone_are_no_payment(kit):
     a = kit.pid("19650101", 1)
+    b = kit.pid("19650101", 3)
     s = kit.screen(
         BEFORE,
         {
-            "retirements": [kit.retirement(a, "2025-08-01")],
-            "benefits": [kit.pay(a), kit.pay(a, "-3000.00")],
+            "retirements": [kit.retirement(a, "2025-08-01"), kit.retirement(b, "2025-08-01")],
+            "benefits": [kit.pay(a), kit.pay(a, "-3500.00"), kit.pay(b, "-3000.00")],
         },
     )
-    assert s.empty
+    assert kit.flagged(s) == {a: Decimal("0.00")}  # over-reversed: never below 0

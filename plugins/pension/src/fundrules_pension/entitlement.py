@@ -48,7 +48,10 @@ def paid_after_death(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     else:
         rows = rows.assign(death_source=pd.NA)
     return as_hits(
-        rows, evidence=[*PAYMENT_EVIDENCE, "death_date", "death_source"], money=["amount"]
+        rows,
+        evidence=[*PAYMENT_EVIDENCE, "death_date", "death_source"],
+        amount="at_risk",
+        money=["amount"],
     )
 
 
@@ -72,7 +75,10 @@ def paid_during_incarceration(ctx: ScreeningContext, p: NoParams) -> pd.DataFram
     rows = paid(paid_during_spell(basic_pension_rows(ctx), ctx.table("incarcerations")))
     rows = rows.rename(columns={"start_date": "entry_date", "end_date": "release_date"})
     return as_hits(
-        rows, evidence=[*PAYMENT_EVIDENCE, "entry_date", "release_date"], money=["amount"]
+        rows,
+        evidence=[*PAYMENT_EVIDENCE, "entry_date", "release_date"],
+        amount="at_risk",
+        money=["amount"],
     )
 
 
@@ -110,4 +116,6 @@ def centenarian_unverified(ctx: ScreeningContext, p: CentenarianParams) -> pd.Da
     rows = rows[rows["birth_date"].notna()]
     rows = rows.assign(age=age_on(rows["birth_date"], pd.Timestamp(ctx.period_end)))
     rows = rows[rows["age"] >= p.age]
-    return as_hits(rows, evidence=[*PAYMENT_EVIDENCE, "birth_date", "age"], money=["amount"])
+    return as_hits(
+        rows, evidence=[*PAYMENT_EVIDENCE, "birth_date", "age"], amount="at_risk", money=["amount"]
+    )

@@ -56,7 +56,7 @@ def duplicate_receipt(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     found["source"] = "benefits"
     only_here = found["reason"] == "two schemes here"
     found["at_risk"] = np.where(
-        only_here & (found["benefit_type"] != "resident_pension"), 0, found["amount"]
+        only_here & (found["benefit_type"] != "resident_pension"), 0, found["at_risk"]
     )
     parts = [found]
     if external is not None and len(found):
@@ -112,6 +112,7 @@ def shared_bank_account(ctx: ScreeningContext, p: SharedAccountParams) -> pd.Dat
         rows,
         subject="bank_account",
         evidence=["person_id", *PAYMENT_EVIDENCE, "pensioners"],
+        amount="at_risk",
         money=["amount"],
     )
 

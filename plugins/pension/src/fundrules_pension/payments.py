@@ -1,17 +1,18 @@
 """Pension payments as the pension indicators read them, and the laws they cite.
 
 A pension payment is a ``benefits`` row of a basic-pension type (``basic_pension`` or
-``resident_pension``, whatever its ``insurance`` cell says). A negative row is a reversal: it offsets
-the payments of its person, benefit type and period (and account, where that matters), it is not
-a payment of its own. A group of rows is a payment when it nets to more than zero; the money it
-moved is its net sum, so an indicator lists every row of such a group (reversals included) and the
-amounts add up to the net.
+``resident_pension``, whatever its ``insurance`` cell says). As in the core (decisions.md D7), a
+negative row is a reversal: it is not a payment of its own, it offsets the payments of its person,
+benefit type and period (and account, where that matters). So a group of rows is flagged when it
+holds a positive row, all its rows are listed (reversals too), and the money at risk is the group's
+net sum, never below 0: a payment recovered in full in the same period is still shown, at 0.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from fundrules.plugin_api import ScreeningContext
@@ -38,8 +39,13 @@ def basic_pension_rows(ctx: ScreeningContext, *, target_only: bool = True) -> pd
 
 
 def paid(rows: pd.DataFrame, keys: Sequence[str] = PAYMENT_KEYS) -> pd.DataFrame:
-    """The rows of the groups (by ``keys``) that net to a payment (> 0), reversals included."""
+    """The rows of the groups (by ``keys``) that hold a payment (a positive row), reversals
+    included, with ``at_risk``: the group's net (never below 0) on its largest row, 0 on the
+    others."""
     if rows.empty:
-        return rows
-    net = rows.groupby(list(keys), dropna=False)["amount"].transform("sum")
-    return rows[net > 0]
+        return rows.assign(at_risk=pd.Series(dtype="int64"))
+    by = list(keys)
+    rows = rows[rows.groupby(by, dropna=False)["amount"].transform("max") > 0]
+    net = rows.groupby(by, dropna=False)["amount"].transform("sum").clip(lower=0)
+    largest = ~rows.sort_values("amount", ascending=False, kind="stable").duplicated(by)
+    return rows.assign(at_risk=np.where(largest.reindex(rows.index), net, 0).astype("int64"))

@@ -129,5 +129,6 @@ def paid_before_retirement(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     return as_hits(
         rows,
         evidence=[*PAYMENT_EVIDENCE, "reason", "retirement_date", "retirement_period"],
+        amount="at_risk",
         money=["amount"],
     )
