@@ -153,3 +153,24 @@ def test_reversals_offset_before_retirement_and_alone_are_no_payment(kit):
         },
     )
     assert kit.flagged(s) == {a: Decimal("0.00")}  # over-reversed: never below 0
+
+
+def test_the_age_table_is_a_dated_standing_law_parameter_and_can_be_overridden(kit):
+    import fundrules
+
+    a = kit.pid("19650115", 1)
+    tables = {"retirements": [kit.retirement(a, "2027-06-01")]}  # 60y1m was 2025-02-15
+    ds = kit.dataset(tables, "2027-06")
+    res = fundrules.screen(ds, indicators=[EARLY], registry=kit.registry)
+    assert res.suspicions.empty
+    assert not res.warnings  # standing law: no staleness warning two years on
+    assert res.parameters[EARLY]["retirement_ages"]["effective"] == "2025-01-01"
+    stricter = [{"sex": "M", "retirement_type": "normal", "age_years": 65}]
+    res = fundrules.screen(
+        ds,
+        indicators=[EARLY],
+        params={EARLY: {"retirement_ages": {"2026-01-01": stricter}}},
+        registry=kit.registry,
+    )
+    assert kit.flagged(res.suspicions) == {a: Decimal("0.00")}
+    assert kit.records(res.suspicions, a)[0]["statutory_age"] == "65y0m"
