@@ -97,7 +97,7 @@ class MedicalKit:
             "service_date": day,
             "quantity": str(quantity),
             "unit_price": price,
-            "amount": price,
+            "amount": f"{round(float(price) * quantity, 2):.2f}",
             "days_supply": None if days_supply is None else str(days_supply),
         }
 

@@ -55,9 +55,9 @@ def frequent_visits(ctx: ScreeningContext, p: FrequentVisitsParams) -> pd.DataFr
         v[busy].groupby(["person_id", "admit_date"], sort=False)["provider_id"].transform("nunique")
     ).to_numpy()
     many = (visits > p.max_visits).to_numpy(dtype=bool)
-    spread = (providers > p.max_providers_per_day).to_numpy(dtype=bool)
+    spread = providers > p.max_providers_per_day
     rows = v[many | spread].assign(
-        visits_in_period=visits.to_numpy()[many | spread],
+        period_visits=visits.to_numpy()[many | spread],
         providers_on_day=providers[many | spread],
         reason=np.where(
             many & spread,
@@ -66,7 +66,7 @@ def frequent_visits(ctx: ScreeningContext, p: FrequentVisitsParams) -> pd.DataFr
         )[many | spread],
     )
     evidence = ["settlement_id", "visit_type", "provider_id", "admit_date"]
-    return settlement_hits(rows, [*evidence, "visits_in_period", "providers_on_day", "reason"])
+    return settlement_hits(rows, [*evidence, "period_visits", "providers_on_day", "reason"])
 
 
 class ProviderCostOutlierParams(Params):

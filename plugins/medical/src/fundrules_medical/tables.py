@@ -69,7 +69,8 @@ MEDICAL_ITEMS = Table(
         col("quantity", "number"),
         col("unit_price", "price"),
         col("amount", "money"),
-        col("days_supply?", "integer", minimum=0),
+        # "number", not "integer": the core quarantines empty optional integer cells (reported)
+        col("days_supply?", "number"),
     ),
 )
 
@@ -81,8 +82,8 @@ ITEM_CATALOG = Table(
         col("*item_code", "id"),
         col("name?", "text"),
         col("restrict_sex?", "code", vocabulary="sex"),
-        col("min_age?", "integer", minimum=0),
-        col("max_age?", "integer", minimum=0),
+        col("min_age?", "number"),
+        col("max_age?", "number"),
         col("max_daily_quantity?", "number"),
         col("max_unit_price?", "price"),
     ),
