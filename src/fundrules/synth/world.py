@@ -1,0 +1,408 @@
+"""Generation state: config, id stores, table chunks, ground truth.
+
+Tables are built as chunks of numpy columns (person/employer columns as int indices,
+money as int64 fen) and only turned into strings and decimals at the very end, so
+that tens of millions of rows never hold Python objects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .dates import DAY, month_end, month_number, month_start, period_text
+from .ids import EmployerIdFactory, PersonIdFactory, fixed_strings, prefixed_ids
+from .schema import INT_NULL, TABLES
+
+
+@dataclass(frozen=True)
+class Volumes:
+    """Knobs for data volume (per person and month unless said otherwise)."""
+
+    #: settlements per person in the target period (outpatient + pharmacy + inpatient)
+    settlements_per_person: float = 3.0
+    #: item lines per outpatient/pharmacy settlement (mean)
+    items_per_settlement: float = 4.0
+    #: each history month's medical volume as a share of the target period's
+    history_medical_share: float = 1.0
+    #: share of persons with an inpatient stay in a month
+    inpatient_rate: float = 0.012
+    employers_per_person: float = 0.04
+    providers_per_person: float = 0.003
+
+
+@dataclass
+class Coded:
+    """Strings as codes into a small vocabulary (-1 = empty)."""
+
+    codes: np.ndarray
+    vocab: Any
+
+    def to_arrow(self) -> pa.Array:
+        voc = pa.array(list(self.vocab), pa.string())
+        codes = np.asarray(self.codes, dtype=np.int64)
+        idx = pa.array(codes, mask=codes < 0)
+        return voc.take(idx)
+
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+@dataclass
+class Digits:
+    """Non-negative ints written as zero-padded text (region codes)."""
+
+    values: np.ndarray
+    width: int
+
+    def to_arrow(self) -> pa.Array:
+        return prefixed_ids("", np.asarray(self.values), self.width)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@dataclass
+class Seq:
+    """Sequential ids (settlements) written as prefix + a scrambled number."""
+
+    values: np.ndarray
+    prefix: str
+    width: int
+    salt: int
+
+    def to_arrow(self) -> pa.Array:
+        return prefixed_ids(self.prefix, _mix(self.values, 10**self.width, self.salt), self.width)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def _mix(n: np.ndarray, modulus: int, salt: int) -> np.ndarray:
+    """A bijection of [0, modulus) used to hide the order in which ids were made."""
+    a = 7_919_777_731 % modulus
+    return (np.asarray(n, dtype=np.int64) * a + salt) % modulus
+
+
+class PersonStore:
+    """Everyone the data mentions: listed persons and the unknown ones payments name."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.factory = PersonIdFactory(rng)
+        self._chunks: list[dict[str, np.ndarray]] = []
+        self._cache: dict[str, np.ndarray] | None = None
+        self.n = 0
+
+    def add(
+        self,
+        birth: np.ndarray,
+        male: np.ndarray,
+        region: np.ndarray | int,
+        home: np.ndarray | int | None = None,
+        listed: bool = True,
+        ids: np.ndarray | None = None,
+    ) -> np.ndarray:
+        birth = np.asarray(birth, dtype=DAY)
+        n = birth.size
+        male = np.broadcast_to(np.asarray(male, bool), (n,)).copy()
+        region = np.broadcast_to(np.asarray(region, np.int64), (n,)).copy()
+        home = region if home is None else np.broadcast_to(np.asarray(home, np.int64), (n,))
+        if ids is None:
+            ids = self.factory.new(region, birth, male)
+        self._chunks.append(
+            {
+                "id": ids,
+                "birth": birth,
+                "male": male,
+                "home": np.asarray(home, np.int64).copy(),
+                "listed": np.full(n, listed),
+                "rec_birth": birth.copy(),
+                "rec_male": male.copy(),
+            }
+        )
+        self._cache = None
+        idx = np.arange(self.n, self.n + n, dtype=np.int64)
+        self.n += n
+        return idx
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        if self._cache is None:
+            keys = self._chunks[0].keys()
+            self._cache = {k: np.concatenate([c[k] for c in self._chunks]) for k in keys}
+        return self._cache
+
+    def set(self, name: str, idx: np.ndarray, values: np.ndarray) -> None:
+        """Change a recorded attribute (persons table) for some persons."""
+        idx = np.asarray(idx)
+        start = 0
+        for c in self._chunks:
+            n = c["id"].size
+            sel = (idx >= start) & (idx < start + n)
+            if sel.any():
+                c[name] = c[name].copy()
+                c[name][idx[sel] - start] = np.asarray(values)[sel] if np.ndim(values) else values
+            start += n
+        self._cache = None
+
+    def id_text(self, idx: np.ndarray) -> list[str]:
+        return [b.decode() for b in self.arrays()["id"][np.asarray(idx)]]
+
+
+class EmployerStore:
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.factory = EmployerIdFactory(rng)
+        self._chunks: list[dict[str, np.ndarray]] = []
+        self._cache: dict[str, np.ndarray] | None = None
+        self.n = 0
+
+    def add(
+        self,
+        region: np.ndarray | int,
+        established: np.ndarray,
+        avg_wage: np.ndarray | int,
+        ids: np.ndarray | None = None,
+    ) -> np.ndarray:
+        established = np.asarray(established, dtype=DAY)
+        n = established.size
+        region = np.broadcast_to(np.asarray(region, np.int64), (n,)).copy()
+        if ids is None:
+            ids = self.factory.new(region)
+        self._chunks.append(
+            {
+                "id": ids,
+                "region": region,
+                "established": established.copy(),
+                "avg_wage": np.broadcast_to(np.asarray(avg_wage, np.int64), (n,)).copy(),
+                "industry": self.rng.integers(1, 97, n),
+            }
+        )
+        self._cache = None
+        idx = np.arange(self.n, self.n + n, dtype=np.int64)
+        self.n += n
+        return idx
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        if self._cache is None:
+            keys = self._chunks[0].keys()
+            self._cache = {k: np.concatenate([c[k] for c in self._chunks]) for k in keys}
+        return self._cache
+
+    def set(self, name: str, idx: np.ndarray, values: np.ndarray) -> None:
+        start = 0
+        for c in self._chunks:
+            n = c["id"].size
+            sel = (idx >= start) & (idx < start + n)
+            if sel.any():
+                c[name] = c[name].copy()
+                c[name][idx[sel] - start] = np.asarray(values)[sel]
+            start += n
+        self._cache = None
+
+    def id_text(self, idx: np.ndarray) -> list[str]:
+        return [b.decode() for b in self.arrays()["id"][np.asarray(idx)]]
+
+
+@dataclass
+class Marks:
+    """Ground truth (planted anomalies) or near misses (planted negatives)."""
+
+    rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+
+    def add(
+        self, indicator: str, subject_type: str, subject_ids: list[str], period: str, note: str = ""
+    ) -> None:
+        for s in subject_ids:
+            self.rows.append((indicator, subject_type, s, period, note))
+
+
+class World:
+    """Everything one generation run shares."""
+
+    def __init__(
+        self,
+        persons: int,
+        seed: int,
+        period: str,
+        rates: dict[str, float],
+        volumes: Volumes,
+    ) -> None:
+        self.n_persons = persons
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.P = month_number(period)
+        self.period = period_text(self.P)
+        self.months = np.arange(self.P - 3, self.P + 1)
+        self.ws = month_start(self.P - 3)  # first day of the window
+        self.ps = month_start(self.P)  # first day of the target period
+        self.pe = month_end(self.P)  # last day of the target period
+        self.rates = rates
+        self.vol = volumes
+        self.people = PersonStore(self.rng)
+        self.employers = EmployerStore(self.rng)
+        self.chunks: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.counters: dict[str, int] = defaultdict(int)
+        self.truth = Marks()
+        self.near = Marks()
+        self.ctx: dict[str, Any] = {}  # module-to-module facts (catalog, providers, ...)
+
+    # -- counts -----------------------------------------------------------------------
+    def count(self, code: str) -> int:
+        """Instances to plant for an indicator: rate x persons, at least one when rate > 0."""
+        rate = self.rates.get(code, 0.0)
+        if rate <= 0:
+            return 0
+        return max(1, int(round(rate * self.n_persons)))
+
+    def seq(self, name: str, n: int) -> np.ndarray:
+        start = self.counters[name]
+        self.counters[name] = start + n
+        return np.arange(start, start + n, dtype=np.int64)
+
+    # -- rows -------------------------------------------------------------------------
+    def emit(self, table: str, **cols: Any) -> None:
+        """Append rows; scalars broadcast; unknown columns are an error (keeps the contract)."""
+        allowed = {c for c, _, _ in TABLES[table]}
+        extra = set(cols) - allowed
+        if extra:
+            raise KeyError(f"{table}: not in the exchange schema: {sorted(extra)}")
+        n = None
+        for v in cols.values():
+            if hasattr(v, "__len__") and not isinstance(v, (str, bytes)):
+                n = len(v)
+                break
+        if n is None:
+            n = 1
+        if n == 0:
+            return
+        self.chunks[table].append({"__n": n, **cols})
+
+    def mark(self, code: str, subject_type: str, subjects: list[str], note: str = "") -> None:
+        self.truth.add(code, subject_type, subjects, self.period, note)
+
+    def near_miss(self, code: str, subject_type: str, subjects: list[str], note: str = "") -> None:
+        self.near.add(code, subject_type, subjects, self.period, note)
+
+
+# --------------------------------------------------------------------------------------
+# materialization
+AUTO_IDS = {
+    "benefits": ("payment_id", "PAY", 12),
+    "injury_cases": ("case_id", "IC", 10),
+    "unemployment_claims": ("claim_id", "UC", 10),
+    "maternity_claims": ("claim_id", "MC", 10),
+    "ledger": ("entry_id", "GL", 10),
+}
+SHUFFLED = {
+    "persons",
+    "employers",
+    "benefits",
+    "injury_cases",
+    "unemployment_claims",
+    "maternity_claims",
+    "retirements",
+    "deaths",
+    "incarcerations",
+    "national_benefits",
+    "enrollments",
+    "providers",
+}
+
+
+def _text_chunk(v: Any, n: int) -> pa.Array:
+    if v is None:
+        return pa.nulls(n, pa.string())
+    if isinstance(v, str):
+        return Coded(np.zeros(n, np.int64), [v]).to_arrow()
+    if hasattr(v, "to_arrow"):
+        return v.to_arrow()
+    if isinstance(v, pa.Array):
+        return v.cast(pa.string())
+    arr = np.asarray(v)
+    if arr.dtype.kind == "S":
+        return fixed_strings(arr) if arr.dtype.itemsize else pa.nulls(n, pa.string())
+    vals = arr.astype(object)
+    mask = np.array([x is None or x == "" for x in vals], bool) if n else np.zeros(0, bool)
+    return pa.array(vals.astype(str), pa.string(), mask=mask)
+
+
+_FILL = {
+    "money": np.int64(0),
+    "price": INT_NULL,
+    "int": INT_NULL,
+    "float": np.nan,
+    "date": np.datetime64("NaT", "D"),
+    "bool": False,
+    "period": INT_NULL,
+    "employer": -1,
+}
+_DTYPE = {
+    "money": np.int64,
+    "price": np.int64,
+    "int": np.int64,
+    "float": np.float64,
+    "date": DAY,
+    "bool": bool,
+    "period": np.int64,
+    "person": np.int64,
+    "employer": np.int64,
+}
+
+
+def materialize(world: World, table: str) -> dict[str, Any]:
+    """Concatenate a table's chunks: text as arrow strings, the rest as numpy arrays."""
+    chunks = world.chunks.get(table, [])
+    total = sum(c["__n"] for c in chunks)
+    out: dict[str, Any] = {}
+    p_ids = e_ids = None
+    for col, kind, _opt in TABLES[table]:
+        if kind == "text":
+            parts = [_text_chunk(c.get(col), c["__n"]) for c in chunks]
+            out[col] = pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+            continue
+        dtype = _DTYPE[kind]
+        parts = []
+        for c in chunks:
+            v = c.get(col, _FILL.get(kind))
+            if v is None:
+                v = _FILL.get(kind)
+            a = np.asarray(v, dtype=dtype)
+            if a.ndim == 0:
+                a = np.full(c["__n"], a, dtype=dtype)
+            parts.append(a)
+        arr = np.concatenate(parts) if parts else np.empty(0, dtype)
+        if kind == "person":
+            if p_ids is None:
+                p_ids = fixed_strings(world.people.arrays()["id"])
+            out[col] = p_ids.take(pa.array(arr))
+        elif kind == "employer":
+            if e_ids is None:
+                e_ids = fixed_strings(world.employers.arrays()["id"])
+            out[col] = e_ids.take(pa.array(arr, mask=arr < 0))
+        else:
+            out[col] = arr
+    if table in SHUFFLED and total > 1:
+        perm = np.random.default_rng(world.seed + len(table)).permutation(total)
+        out = {k: (v.take(pa.array(perm)) if isinstance(v, pa.Array) else v[perm]) for k, v in out.items()}
+    if table in AUTO_IDS:
+        col, prefix, width = AUTO_IDS[table]
+        out[col] = prefixed_ids(prefix, _mix(np.arange(total), 10**width, 1 + world.seed % 997), width)
+    return out
+
+
+def periods_to_text(mn: np.ndarray) -> pa.Array:
+    """Month numbers -> ``YYYY-MM`` strings (few distinct values)."""
+    mn = np.asarray(mn, dtype=np.int64)
+    null = mn == INT_NULL
+    if mn.size == 0:
+        return pa.array([], pa.string())
+    u, inv = np.unique(np.where(null, 0, mn), return_inverse=True)
+    vocab = [period_text(int(x)) for x in u]
+    return Coded(np.where(null, -1, inv), vocab).to_arrow()
+
+
