@@ -37,10 +37,14 @@ def test_the_installed_plugin_registers_the_ten_codes_without_failures():
     assert all(set(t) == {"code", "name_zh", "name_en", "description"} for t in types)
 
 
-def test_problem_types_fit_the_classification_catalog(registry):
-    catalog = pytest.importorskip("fundrules.classification.problem_types")
-    known = catalog.problem_type_catalog(registry.problem_types)
-    assert {"pension_irregular_early_retirement", "pension_insider_diversion"} <= set(known)
+def test_problem_types_and_rules_fit_the_classification_stage(registry):
+    cl = pytest.importorskip("fundrules.classification")
+    catalog = cl.problem_type_catalog(registry.problem_types)
+    assert {"pension_irregular_early_retirement", "pension_insider_diversion"} <= set(catalog)
+    book = cl.build_rule_book(registry.classification_rules, problem_types=catalog)
+    mine = [r for r in book.rules.values() if r.origin == "pension"]
+    assert {r.aspect for r in mine} == {"problem_type"}
+    assert len(mine) == 5
 
 
 def test_every_indicator_has_metadata_docs_and_a_case_file():
@@ -92,14 +96,17 @@ def _mixed(kit):
     }
 
 
+def _frames(kit, registry, empty=False):
+    cols = {name: registry.tables[name].column_names for name in _mixed(kit)}
+    return {
+        name: pd.DataFrame([] if empty else rows, columns=cols[name], dtype="object")
+        for name, rows in _mixed(kit).items()
+    }
+
+
 @pytest.mark.parametrize("empty", [False, True])
 def test_every_indicator_runs_on_mixed_and_on_empty_tables(kit, registry, empty):
-    tables = _mixed(kit)
-    frames = {}
-    for name, rows in tables.items():
-        cols = registry.tables[name].column_names
-        frames[name] = pd.DataFrame([] if empty else rows, columns=cols, dtype="object")
-    ds = fundrules.dataset_from_frames(frames, "2025-06", registry=registry)
+    ds = fundrules.dataset_from_frames(_frames(kit, registry, empty), "2025-06", registry=registry)
     res = fundrules.screen(ds, indicators=sorted(CODES), registry=registry)
     assert res.failed.empty, res.failed.to_string()
     assert res.skipped.empty, res.skipped.to_string()
@@ -115,3 +122,20 @@ def test_every_indicator_runs_on_mixed_and_on_empty_tables(kit, registry, empty)
             "pension.centenarian_unverified",
             "pension.early_retirement",
         } <= fired
+
+
+def test_classified_problem_types(kit, registry):
+    cl = pytest.importorskip("fundrules.classification")
+    res = fundrules.screen(
+        fundrules.dataset_from_frames(_frames(kit, registry), "2025-06", registry=registry),
+        indicators=sorted(CODES),
+        registry=registry,
+    )
+    out = cl.classify(res, registry=registry, discovered="2025-07-01").suspicions
+    got = dict(zip(out["indicator"], out["problem_type"], strict=False))
+    assert got["pension.paid_after_death"] == "fraud_suspected"
+    assert got["pension.paid_during_incarceration"] == "fraud_suspected"
+    assert got["pension.early_retirement"] == "pension_irregular_early_retirement"
+    assert got["pension.shared_bank_account"] == "pension_insider_diversion"
+    assert got["pension.benefit_jump"] == "pension_benefit_miscalculation"
+    assert got["pension.centenarian_unverified"] == "eligibility"

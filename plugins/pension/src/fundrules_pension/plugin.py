@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from fundrules.plugin_api import Indicator, Table, hookimpl
 
-from . import contributions, entitlement, payment_patterns, problem_types, retirement, tables
+from . import classification, contributions, entitlement, payment_patterns, retirement, tables
 
 INDICATORS: tuple[Indicator, ...] = (
     entitlement.paid_after_death,
@@ -43,5 +44,10 @@ def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None
 
 @hookimpl
 def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
-    for problem_type in problem_types.PROBLEM_TYPES:
+    for problem_type in classification.PROBLEM_TYPES:
         register(dict(problem_type))
+
+
+@hookimpl
+def fundrules_register_classification_rules(register: Callable[[Any], None]) -> None:
+    register(copy.deepcopy(classification.RULESET))
