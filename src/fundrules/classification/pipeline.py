@@ -127,13 +127,14 @@ def classify(
     out = suspicions.reset_index(drop=True).copy()
     out["severity_indicator"] = out["severity"]
     for aspect in ASPECTS:
-        out[aspect] = decided[aspect]
-        out[RULE_COLUMNS[aspect]] = decided[RULE_COLUMNS[aspect]]
-    out["typical"] = out["typical"].astype(bool)
+        out[aspect] = pd.Series(decided[aspect], dtype=bool if aspect == "typical" else object)
+        out[RULE_COLUMNS[aspect]] = pd.Series(decided[RULE_COLUMNS[aspect]], dtype=object)
     is_major = (out["major_grade"] != "none").to_numpy()
     if is_major.any():
         due = cfg.calendar().add_working_days(found, cfg.report_working_days)
-    out["report_due"] = np.where(is_major, due.isoformat() if due else "", "")
+    out["report_due"] = pd.Series(
+        np.where(is_major, due.isoformat() if due else "", ""), dtype=object
+    )
     out = out[CLASSIFIED_COLUMNS + [c for c in out.columns if c not in CLASSIFIED_COLUMNS]]
     given = "" if isinstance(result, pd.DataFrame) else str(getattr(result, "period", "") or "")
     period = given or ",".join(sorted(set(out["period"].astype("str"))))
@@ -184,7 +185,7 @@ def _decide(
             values = _values(rule, book, profiles, cfg)
             decided[aspect] = values
             decided[RULE_COLUMNS[aspect]] = rule
-            profiles[aspect] = values
+            profiles[aspect] = pd.Series(values, index=profiles.index, dtype=object)
             stats["messages"][aspect] = messages
     stats["engine_messages"] = sum(stats["messages"].values())
     stats["engine_workers"] = engine.workers_started
@@ -207,8 +208,8 @@ def _fire(
         projection[name] = column
     if not fields:
         projection["profile_any"] = 0
-    codes, _ = pd.MultiIndex.from_frame(projection).factorize()
-    _, first = np.unique(codes, return_index=True)  # codes number tuples by first appearance
+    codes = _tuple_codes(projection)
+    _, first, codes = np.unique(codes, return_index=True, return_inverse=True)
     distinct = projection.iloc[first].drop(columns=["profile_any"], errors="ignore")
     messages = [
         {k: _native(v) for k, v in row.items()} for row in distinct.to_dict(orient="records")
@@ -216,6 +217,15 @@ def _fire(
     fired = engine.evaluate(aspect, messages)
     names = np.asarray([f or "" for f in fired], dtype=object)
     return names[codes], len(messages)
+
+
+def _tuple_codes(frame: pd.DataFrame) -> np.ndarray:
+    """One int64 per row, equal exactly for equal rows: the columns' factor codes, mixed-radix."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for name in frame.columns:
+        column_codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        codes = codes * (len(uniques) + 1) + column_codes
+    return codes
 
 
 def _representatives(values: np.ndarray, constants: list[float]) -> np.ndarray:

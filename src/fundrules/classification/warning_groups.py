@@ -10,7 +10,7 @@ import pandas as pd
 
 from fundrules.screening import fen_to_decimal
 
-from .profiles import amounts_to_fen
+from .profiles import amounts_to_fen, joined_lists
 from .rules import ACTIONS, MAJOR_GRADES, SEVERITIES
 
 WARNING_COLUMNS = [
@@ -49,7 +49,10 @@ def build_warnings(classified: pd.DataFrame) -> pd.DataFrame:
         ("action", ACTIONS),
     ):
         frame[column] = classified[column].map({v: i for i, v in enumerate(order)}).to_numpy()
-    frame["report_due"] = frame["report_due"].replace("", np.nan)
+    # ISO dates sort as text: the earliest due date is the smallest code, "" (none) the largest
+    due_codes, due_dates = pd.factorize(frame["report_due"], sort=True)
+    none = len(due_dates)
+    frame["report_due"] = np.where(due_dates.to_numpy()[due_codes] == "", none, due_codes)
     grouped = frame.groupby(_KEYS, sort=True)
     out = grouped.agg(
         suspicion_count=("indicator", "size"),
@@ -59,29 +62,23 @@ def build_warnings(classified: pd.DataFrame) -> pd.DataFrame:
         action=("action", "max"),
         report_due=("report_due", "min"),
     ).reset_index()
-    indicators = (
-        frame[[*_KEYS, "indicator"]]
-        .drop_duplicates()
-        .sort_values("indicator", kind="stable")
-        .groupby(_KEYS, sort=True)["indicator"]
-        .agg(",".join)
-        .to_numpy()
-    )
-    keys = out[_KEYS].astype("str").to_numpy()
+    indicators = out[_KEYS].merge(joined_lists(frame, _KEYS, "indicator"), on=_KEYS, how="left")
+    columns = [out[k].astype("str").tolist() for k in _KEYS]
     return pd.DataFrame(
         {
-            "warning_id": [warning_id(*row) for row in keys],
+            "warning_id": [warning_id(*row) for row in zip(*columns, strict=True)],
             "agency": out["agency"].to_numpy(),
             "subject_type": out["subject_type"].to_numpy(),
             "subject_id": out["subject_id"].to_numpy(),
             "period": out["period"].to_numpy(),
             "suspicion_count": out["suspicion_count"].astype("int64").to_numpy(),
-            "indicators": indicators,
+            "indicators": indicators["indicator"].to_numpy(),
             "amount_at_risk": [fen_to_decimal(f) for f in out["fen"].to_numpy()],
             "severity": np.asarray(SEVERITIES, dtype=object)[out["severity"].to_numpy()],
             "major_grade": np.asarray(MAJOR_GRADES, dtype=object)[out["major_grade"].to_numpy()],
             "action": np.asarray(ACTIONS, dtype=object)[out["action"].to_numpy()],
-            "report_due": out["report_due"].fillna("").astype("str").to_numpy(),
+            "report_due": np.append(due_dates.to_numpy(dtype=object), "")[out["report_due"]],
         },
         columns=WARNING_COLUMNS,
-    ).astype({"amount_at_risk": "object"})
+        dtype=object,
+    ).astype({"suspicion_count": "int64"})
