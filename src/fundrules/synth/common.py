@@ -396,6 +396,7 @@ def fresh_pensioners(
     m_hi: int | None = None,
     amount: np.ndarray | None = None,
     retirement_row: bool = True,
+    listed: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Retired persons drawing a steady basic pension over [m_lo, m_hi] (default window)."""
     from .dates import statutory_retirement_date
@@ -405,10 +406,14 @@ def fresh_pensioners(
     male = np.broadcast_to(np.asarray(male, bool), (n,)).copy()
     if birth is None:
         birth = birth_for_age(w, n, age_lo, age_hi)
-    idx = new_persons(w, n, male=male, birth=birth)
+    idx = new_persons(w, n, male=male, birth=birth, listed=listed)
     cadre = np.zeros(n, bool)
     stat = statutory_retirement_date(birth, male, cadre)
-    rdate = stat + td(w.rng.integers(31, 400, n))
+    latest = w.ws - ONE_DAY
+    if (stat + td(31) > latest).any():
+        raise ValueError("fresh_pensioners: too young to have retired before the window")
+    room = (latest - stat).astype(np.int64)
+    rdate = stat + td(31 + np.floor(w.rng.random(n) * np.minimum(room - 31, 400)).astype(np.int64))
     if retirement_row:
         retire_rows(w, idx, rdate, male, cadre)
     start = add_months(rdate, -12 * w.rng.integers(15, 35, n))

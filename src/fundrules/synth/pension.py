@@ -109,17 +109,17 @@ def plant(w: World) -> None:
     # paid during incarceration: entered before the target month, not released
     n = w.count("pension.paid_during_incarceration")
     if n:
-        idx, _ = fresh_pensioners(w, n, age_lo=60, age_hi=75)
+        idx, _ = fresh_pensioners(w, n, age_lo=63.5, age_hi=75)
         mon = np.where(np.arange(n) == 0, P - 1, rng.integers(P - 3, P, n))
         st = random_dates(rng, month_start(mon), month_end(mon))
         end = np.where(rng.random(n) < 0.5, np.datetime64("NaT"), pe + td(rng.integers(1, 200, n)))
         w.emit("incarcerations", person_id=idx, start_date=st, end_date=end.astype(DAY))
         w.mark("pension.paid_during_incarceration", "person", w.people.id_text(idx))
     # near misses: entry month and release month are due
-    idx, _ = fresh_pensioners(w, 1, age_lo=60, age_hi=75)
+    idx, _ = fresh_pensioners(w, 1, age_lo=63.5, age_hi=75)
     w.emit("incarcerations", person_id=idx, start_date=np.array([pe]), end_date=np.array([np.datetime64("NaT")], DAY))
     w.near_miss("pension.paid_during_incarceration", "person", w.people.id_text(idx), "entered on the last day of the target month")
-    idx, _ = fresh_pensioners(w, 1, age_lo=60, age_hi=75, m_hi=P - 2)
+    idx, _ = fresh_pensioners(w, 1, age_lo=63.5, age_hi=75, m_hi=P - 2)
     pay(w, idx, "pension", "basic_pension", np.array([P]), np.array([300000]))
     w.emit("incarcerations", person_id=idx, start_date=np.array([month_start(P - 2) + td(3)]), end_date=np.array([ps]))
     w.near_miss("pension.paid_during_incarceration", "person", w.people.id_text(idx), "released on the first day of the target month")

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import DISTRICTS, birth_for_age, contribute, hire_fresh_workers, host_employers, new_persons, pay, random_base, td
+from .common import (
+    DISTRICTS,
+    birth_for_age,
+    contribute,
+    fresh_new_retirees,
+    fresh_pensioners,
+    hire_fresh_workers,
+    host_employers,
+    new_persons,
+    pay,
+    random_base,
+    td,
+)
 from .ids import corrupt_ric, corrupt_uscc
-from .unemployment import fresh_claimants
 from .world import World
 
 
@@ -46,7 +57,8 @@ def plant(w: World) -> None:
     n = w.count(code)
     if n:
         k = (n + 1) // 2
-        i1 = fresh_claimants(w, k, P, P, P, listed=False, former_job=False)
+        # a pensioner whose persons row is missing (retirement on file, pension steady)
+        i1, _ = fresh_pensioners(w, k, listed=False)
         i2 = new_persons(w, n - k, 25, 50, listed=False)
         contribute(w, i2, host_employers(w, n - k), random_base(w, n - k), np.full(n - k, P), np.full(n - k, P))
         w.mark(code, "person", ids(np.concatenate([i1, i2])))
@@ -63,17 +75,21 @@ def plant(w: World) -> None:
         hire_fresh_workers(w, idx, employer=emp[owner])
         w.mark(code, "employer", w.employers.id_text(emp))
 
+    # duplicate payment: a first pension (retired this month, so no previous month to jump
+    # from) paid twice; the near miss is paid, reversed and paid again
     code = "data.duplicate_payment"
     n = w.count(code)
     if n:
-        amt = rng.integers(900, 1101, n) * 100
-        idx = fresh_claimants(w, n, P - 1, P - 1, P, amount=amt)
-        pay(w, idx, "unemployment", "unemployment_allowance", np.full(n, P), amt)
+        idx, _, _ = fresh_new_retirees(w, n, w.ps, w.pe)
+        amt = rng.integers(2500, 5000, n) * 100
+        pay(w, idx, "pension", "basic_pension", np.full(n, P), amt)
+        pay(w, idx, "pension", "basic_pension", np.full(n, P), amt)
         w.mark(code, "person", ids(idx))
-    amt = np.array([180000])
-    idx = fresh_claimants(w, 1, P, P, P, amount=amt)
-    pay(w, idx, "unemployment", "unemployment_allowance", np.full(1, P), -amt)
-    pay(w, idx, "unemployment", "unemployment_allowance", np.full(1, P), amt)
+    idx, _, _ = fresh_new_retirees(w, 1, w.ps, w.pe)
+    amt = np.array([318000])
+    pay(w, idx, "pension", "basic_pension", np.full(1, P), amt)
+    pay(w, idx, "pension", "basic_pension", np.full(1, P), -amt)
+    pay(w, idx, "pension", "basic_pension", np.full(1, P), amt)
     w.near_miss(code, "person", ids(idx), "paid, reversed, paid again")
 
 

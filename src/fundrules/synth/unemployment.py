@@ -195,7 +195,7 @@ def plant(w: World) -> None:
     n = w.count(code)
     if n:
         k = (n + 1) // 2
-        i1, _ = fresh_pensioners(w, k, 60, 64)
+        i1, _ = fresh_pensioners(w, k, 63.5, 70)
         claim(w, i1, np.full(k, month_start(P - 1) + td(10)), np.full(k, P), np.full(k, 60), np.full(k, 18))
         pay(w, i1, "unemployment", "unemployment_allowance", np.full(k, P), money(w, k, 1500, 2000))
         i2 = fresh_claimants(w, n - k, P, P, P)
