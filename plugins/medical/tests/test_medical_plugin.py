@@ -146,7 +146,6 @@ def test_knowledge_from_a_folder(tmp_path, kit, monkeypatch):
 
 
 def test_the_dataset_knowledge_is_kept_over_the_folder(tmp_path, kit):
-    p = kit.pid(seq=1)
     ds = kit.dataset({"item_catalog": [kit.catalog("OTHER")]})
     full = fundrules_medical.with_knowledge(ds, _knowledge_folder(tmp_path, kit))
     assert full.table("item_catalog")["item_code"].tolist() == ["OTHER"]
