@@ -95,7 +95,9 @@ def synthetic_suspicions(n: int, seed: int = 7) -> pd.DataFrame:
                 ]
             }
         )
-        for ins, p, e, r, a, f in zip(insurance, provider, employer, region, agency, fen, strict=True)
+        for ins, p, e, r, a, f in zip(
+            insurance, provider, employer, region, agency, fen, strict=True
+        )
     ]
     return pd.DataFrame(
         {
