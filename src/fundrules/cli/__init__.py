@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from . import catalog, screening  # noqa: F401  (command modules register themselves)
+from . import catalog, demo, screening  # noqa: F401  (command modules register themselves)
 from .app import app
 
 
