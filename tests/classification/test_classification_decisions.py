@@ -206,3 +206,21 @@ def test_routing(core_registry):
     config["routing"]["use_data_agency_id"] = False
     s = run(rows[-1:], core_registry, config).suspicions
     assert (s["agency"][0], s["agency_rule"][0]) == ("和平区养老", "routing.1")
+
+
+def test_row_order_does_not_change_any_decision(core_registry):
+    employer = [{"employer_id": "E1"}]
+    rows = [
+        suspicion("pension.benefit_jump", "A", amount="10000.00"),
+        suspicion("pension.early_retirement", "A"),
+        suspicion("data.unknown_person", "A", severity="high"),
+        *[
+            suspicion("unemployment.paid_while_employed", f"W{i}", records=employer)
+            for i in range(6)
+        ],
+        suspicion("medical.price_above_cap", "B", amount="500000.00", severity="low"),
+    ]
+    key = ["indicator", "subject_id"]
+    first = run(rows, core_registry).suspicions.sort_values(key).reset_index(drop=True)
+    again = run(rows[::-1], core_registry).suspicions.sort_values(key).reset_index(drop=True)
+    assert first.equals(again)

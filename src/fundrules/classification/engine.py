@@ -1,10 +1,11 @@
 """The one adapter over durable-rules. Nothing else in fundrules imports ``durable``.
 
 The engine runs in a worker process (``engine_worker.py``, JSON lines over pipes), because its C
-code can take the process down: measured here with durable-rules 2.0.28, a ``$mt`` pattern of a
-few hundred nested groups is a segmentation fault while the ruleset is created, ``((a*)*)*b``
-never returns, and a correlation (join) rule crashed at 1,000 messages. A dead or silent worker
-becomes a :class:`ClassificationEngineError`; the caller's process carries on.
+code can take the process down. Measured here with durable-rules 2.0.28: a ``$mt`` pattern of a
+few hundred nested groups is a segmentation fault while the ruleset is created, and
+``((a*)*)*b`` never returns; issue #7 reports a correlation (join) rule crashing at 1,000
+messages (rules.py refuses joins in any case). A dead or silent worker becomes a
+:class:`ClassificationEngineError`; the caller's process carries on.
 
 The engine's other hazards are absorbed here:
 
@@ -35,6 +36,7 @@ from typing import Any
 WORKER = Path(__file__).with_name("engine_worker.py")
 RESERVED_KEYS = frozenset({"id", "sid", "profile"})
 _MATCH_ALL = {"profile": 1}
+NO_MATCH_RULE = "fundrules.no_match"
 _STDERR_KEEP = 4000
 
 
@@ -206,11 +208,11 @@ def _with_actions(rules: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     definition: dict[str, Any] = {}
     last = 0
     for name, rule in rules.items():
-        if "run" in rule:
-            raise ValueError(f"rule {name!r}: 'run' is set by the adapter")
+        if "run" in rule or name == NO_MATCH_RULE:
+            raise ValueError(f"rule {name!r}: 'run' and the name {NO_MATCH_RULE} are the adapter's")
         definition[name] = {**rule, "run": name}
         last = max(last, int(rule.get("pri", 0)))
-    definition["fundrules.no_match"] = {"pri": last + 1, "all": [{"m": _MATCH_ALL}], "run": ""}
+    definition[NO_MATCH_RULE] = {"pri": last + 1, "all": [{"m": _MATCH_ALL}], "run": ""}
     return definition
 
 
