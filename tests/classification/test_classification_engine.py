@@ -119,3 +119,27 @@ def test_sending_representatives_decides_as_sending_every_value(values):
         direct = engine.evaluate("g", [{"amount_fen": v} for v in values])
         via = engine.evaluate("g", [{"amount_fen": int(v)} for v in reps])
     assert direct == via
+
+
+def test_only_the_worker_imports_durable_rules():
+    import re
+    from pathlib import Path
+
+    import fundrules
+
+    root = Path(fundrules.__file__).parent
+    importers = {
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if re.search(r"^\s*(from|import)\s+durable\b", p.read_text(encoding="utf-8"), re.M)
+    }
+    assert importers == {"classification/engine_worker.py"}
+
+
+def test_chinese_text_reaches_the_engine_intact():
+    rules = {"r": {"heping": {"pri": 1, "all": [{"m": {"region": "和平区"}}]}}}
+    with RuleEngine(rules) as engine:
+        assert engine.evaluate("r", [{"region": "和平区"}, {"region": "河西区"}]) == [
+            "heping",
+            None,
+        ]

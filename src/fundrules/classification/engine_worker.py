@@ -49,7 +49,10 @@ def _answer(stream, payload):
 
 
 def main():
-    # Answers go to the real stdout only; anything the engine prints goes to stderr.
+    # UTF-8 whatever the locale; answers go to the real stdout only, anything the engine prints
+    # goes to stderr.
+    sys.stdin.reconfigure(encoding="utf-8")
+    sys.stdout.reconfigure(encoding="utf-8")
     out = sys.stdout
     sys.stdout = sys.stderr
     host = _Host()
