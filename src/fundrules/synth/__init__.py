@@ -20,7 +20,7 @@ import pandas as pd
 from . import city, finance, injury, maternity, medical, pension, quality, unemployment
 from .schema import TABLES
 from .world import Volumes, World, materialize
-from .writer import persons_and_employers, to_arrow, to_pandas, write_table
+from .writer import persons_and_employers, plain_strings, to_arrow, to_pandas, write_table
 
 __all__ = [
     "CityInfo",
@@ -186,7 +186,7 @@ def generate_frames(
         if layout == "dataset":
             out[table] = to_pandas(table, cols)
         elif layout == "exchange":
-            out[table] = to_arrow(table, cols).to_pandas(types_mapper=pd.ArrowDtype)
+            out[table] = plain_strings(to_arrow(table, cols)).to_pandas(types_mapper=pd.ArrowDtype)
         else:
             raise ValueError(f"layout must be 'dataset' or 'exchange', not {layout!r}")
     out["truth"] = _marks_frame(w.truth.rows, note=False)

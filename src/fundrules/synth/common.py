@@ -81,6 +81,9 @@ class _ArrowText:
     def __init__(self, arr) -> None:  # noqa: ANN001
         self.arr = arr
 
+    def __getitem__(self, sl: slice) -> "_ArrowText":
+        return _ArrowText(self.arr.slice(sl.start, sl.stop - sl.start))
+
     def to_arrow(self):  # noqa: ANN201
         return self.arr
 

@@ -21,13 +21,20 @@ _ALPHA_VALUE = np.full(256, -1, dtype=np.int64)
 _ALPHA_VALUE[_ALPHA] = np.arange(31)
 
 
+_QUADS = np.array([[(v // 10**k) % 10 for k in (3, 2, 1, 0)] for v in range(10000)], dtype=np.uint8)
+
+
 def _digits(x: np.ndarray, width: int) -> np.ndarray:
-    """(n, width) matrix of decimal digit values of non-negative ints."""
+    """(n, width) matrix of decimal digit values of non-negative ints (4 digits a step)."""
     x = np.asarray(x, dtype=np.int64).copy()
     out = np.empty((x.size, width), dtype=np.uint8)
-    for j in range(width - 1, -1, -1):
-        out[:, j] = x % 10
-        x //= 10
+    j = width
+    while j > 0:
+        k = min(4, j)
+        q = x % 10000
+        out[:, j - k : j] = _QUADS[q][:, 4 - k :]
+        x //= 10000
+        j -= k
     return out
 
 

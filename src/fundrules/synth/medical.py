@@ -34,6 +34,7 @@ LEVEL_BASE_FEN = np.array([0, 300_000, 650_000, 1_300_000], dtype=np.int64)
 CATEGORIES = ["drug", "exam", "treatment", "material", "bed", "other"]
 VISIT_TYPES = ["outpatient", "inpatient", "pharmacy"]
 OUT, INP, PHA = 0, 1, 2
+BLOCK = 200_000  # persons per block of outpatient generation
 
 
 def _largest_prime_at_most(n: int) -> int:
@@ -247,34 +248,38 @@ def _line_values(
 def _emit_items(w: World, sid: np.ndarray, line_no: np.ndarray, item: np.ndarray, date: np.ndarray,
                 qty: np.ndarray, price: np.ndarray, amount: np.ndarray, days: np.ndarray) -> None:
     cat: Catalog = w.ctx["catalog"]
+    big = price.max(initial=0) >= 2**31 or amount.max(initial=0) >= 2**31
+    money_t = np.int64 if big else np.int32  # compact while held; written as decimals
     w.emit(
         "medical_items",
-        settlement_id=Seq(sid, "ST", 12, 7 + w.seed % 991),
+        settlement_id=Seq(np.asarray(sid, np.int32), "ST", 12, 7 + w.seed % 991),
         line_no=line_no.astype(np.int16),
         item_code=Coded(item.astype(np.int16), cat.codes),
         item_category=Coded(cat.category[item], CATEGORIES),
         service_date=date,
-        quantity=qty,
-        unit_price=price,
-        amount=amount,
-        days_supply=days,
+        quantity=qty.astype(np.float32),
+        unit_price=price.astype(money_t),
+        amount=amount.astype(money_t),
+        days_supply=days.astype(np.int8),
     )
 
 
 def _emit_settlements(w: World, sid, person, provider, vt, admit, discharge, dx, total, fund, period) -> None:  # noqa: ANN001
     pr: Providers = w.ctx["providers"]
     n = len(sid)
+    total = np.asarray(total)
+    money_t = np.int64 if total.max(initial=0) >= 2**31 else np.int32
     w.emit(
         "medical_settlements",
-        settlement_id=Seq(sid, "ST", 12, 7 + w.seed % 991),
-        person_id=person,
+        settlement_id=Seq(np.asarray(sid, np.int32), "ST", 12, 7 + w.seed % 991),
+        person_id=np.asarray(person, np.int32),
         provider_id=Coded(np.asarray(provider, np.int32), pr.ids),
         visit_type=Coded(np.broadcast_to(np.asarray(vt, np.int8), (n,)), VISIT_TYPES),
         admit_date=admit,
         discharge_date=discharge,
         diagnosis_code=Coded(np.asarray(dx, np.int16), DX),
-        total_amount=total,
-        fund_amount=fund,
+        total_amount=total.astype(money_t),
+        fund_amount=np.asarray(fund).astype(money_t),
         period=np.broadcast_to(np.asarray(period, np.int32), (n,)),
     )
 
@@ -321,7 +326,8 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
         if share < 1:
             out = out[rng.random(out.size) < share]
         lam = max(vol.settlements_per_person - vol.inpatient_rate, 0.05) * n / max(np.count_nonzero(can), 1)
-        _outpatient_month(w, m, out, lam, pop)
+        for lo in range(0, out.size, BLOCK):  # blocks bound the temporaries' memory
+            _outpatient_month(w, m, out[lo : lo + BLOCK], lam, pop)
 
 
 def _outpatient_month(w: World, m: int, persons: np.ndarray, lam: float, pop: dict[str, np.ndarray]) -> None:

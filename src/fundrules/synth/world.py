@@ -42,6 +42,9 @@ class Coded:
     codes: np.ndarray
     vocab: Any
 
+    def __getitem__(self, sl: slice) -> "Coded":
+        return Coded(self.codes[sl], self.vocab)
+
     def to_arrow(self) -> pa.Array:
         voc = pa.array(list(self.vocab), pa.string())
         codes = np.asarray(self.codes, dtype=np.int64)
@@ -60,6 +63,9 @@ class Digits:
     values: np.ndarray
     width: int
 
+    def __getitem__(self, sl: slice) -> "Digits":
+        return Digits(self.values[sl], self.width)
+
     def to_arrow(self) -> pa.Array:
         return prefixed_ids("", np.asarray(self.values), self.width)
 
@@ -76,6 +82,9 @@ class Seq:
     width: int
     salt: int
 
+    def __getitem__(self, sl: slice) -> "Seq":
+        return Seq(self.values[sl], self.prefix, self.width, self.salt)
+
     def to_arrow(self) -> pa.Array:
         return prefixed_ids(self.prefix, _mix(self.values, 10**self.width, self.salt), self.width)
 
@@ -87,6 +96,23 @@ def _mix(n: np.ndarray, modulus: int, salt: int) -> np.ndarray:
     """A bijection of [0, modulus) used to hide the order in which ids were made."""
     a = 7_919_777_731 % modulus
     return (np.asarray(n, dtype=np.int64) * a + salt) % modulus
+
+
+def slice_chunk(chunk: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
+    """Rows [lo, hi) of a chunk (arrays, coded/sequence columns; scalars stay)."""
+    out: dict[str, Any] = {"__n": hi - lo}
+    for k, v in chunk.items():
+        if k == "__n":
+            continue
+        if isinstance(v, pa.Array):
+            out[k] = v.slice(lo, hi - lo)
+        elif hasattr(v, "__getitem__") and hasattr(v, "__len__") and not isinstance(v, (str, bytes, list)):
+            out[k] = v[lo:hi]
+        elif isinstance(v, list):
+            out[k] = v[lo:hi]
+        else:
+            out[k] = v
+    return out
 
 
 class PersonStore:
@@ -354,14 +380,47 @@ _DTYPE = {
 }
 
 
+def _as_coded(v: Any, n: int) -> Coded | None:
+    """A chunk's text column as codes into a small vocabulary, where it is one."""
+    if isinstance(v, Coded):
+        return v
+    if isinstance(v, str):
+        return Coded(np.zeros(n, np.int8), [v])
+    if v is None:
+        return Coded(np.full(n, -1, np.int8), [])
+    if isinstance(v, Digits) and n > 1000:
+        u, inv = np.unique(np.asarray(v.values), return_inverse=True)
+        if u.size <= 1000:
+            return Coded(inv, Digits(u, v.width).to_arrow().to_pylist())
+    return None
+
+
+def _dictionary(parts: list[Coded]) -> pa.Array:
+    """Coded chunks -> one arrow dictionary array over the union of their vocabularies."""
+    vocab: dict[str, int] = {}
+    codes = []
+    for p in parts:
+        remap = np.array([vocab.setdefault(str(x), len(vocab)) for x in p.vocab] + [-1], np.int32)
+        c = np.asarray(p.codes)
+        codes.append(remap[np.where(c < 0, remap.size - 1, c)])
+    allc = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+    idx = pa.array(allc, pa.int32(), mask=allc < 0)
+    return pa.DictionaryArray.from_arrays(idx, pa.array(list(vocab), pa.string()))
+
+
 def materialize(world: World, table: str) -> dict[str, Any]:
-    """Concatenate a table's chunks: text as arrow strings, the rest as numpy arrays."""
+    """Concatenate a table's chunks: text as arrow strings (small vocabularies as arrow
+    dictionaries, which Parquet writes without re-encoding), the rest as numpy arrays."""
     chunks = world.chunks.get(table, [])
     total = sum(c["__n"] for c in chunks)
     out: dict[str, Any] = {}
     p_ids = e_ids = None
     for col, kind, _opt in TABLES[table]:
         if kind == "text":
+            coded = [_as_coded(c.get(col), c["__n"]) for c in chunks]
+            if chunks and all(x is not None for x in coded):
+                out[col] = _dictionary(coded)  # type: ignore[arg-type]
+                continue
             parts = [_text_chunk(c.get(col), c["__n"]) for c in chunks]
             out[col] = pa.concat_arrays(parts) if parts else pa.array([], pa.string())
             continue
@@ -389,6 +448,9 @@ def materialize(world: World, table: str) -> dict[str, Any]:
     if table in SHUFFLED and total > 1:
         perm = np.random.default_rng(world.seed + len(table)).permutation(total)
         out = {k: (v.take(pa.array(perm)) if isinstance(v, pa.Array) else v[perm]) for k, v in out.items()}
+    for k, v in out.items():
+        if isinstance(v, pa.DictionaryArray) and len(v.dictionary) > 10_000:
+            out[k] = v.cast(pa.string())  # only small vocabularies stay dictionaries
     if table in AUTO_IDS:
         col, prefix, width = AUTO_IDS[table]
         out[col] = prefixed_ids(prefix, _mix(np.arange(total), 10**width, 1 + world.seed % 997), width)
@@ -403,6 +465,6 @@ def periods_to_text(mn: np.ndarray) -> pa.Array:
         return pa.array([], pa.string())
     u, inv = np.unique(np.where(null, 0, mn), return_inverse=True)
     vocab = [period_text(int(x)) for x in u]
-    return Coded(np.where(null, -1, inv), vocab).to_arrow()
+    return _dictionary([Coded(np.where(null, -1, inv), vocab)])
 
 

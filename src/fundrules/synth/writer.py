@@ -17,9 +17,17 @@ import pyarrow.parquet as pq
 
 from .ids import fixed_strings
 from .schema import INT_NULL, TABLES
-from .world import AUTO_IDS, SHUFFLED, World, materialize, periods_to_text
+from .world import AUTO_IDS, SHUFFLED, World, materialize, periods_to_text, slice_chunk
 
-BATCH_ROWS = 4_000_000
+BATCH_ROWS = 2_000_000
+#: text columns worth dictionary-encoding in Parquet (ids are not: that only costs time)
+LOW_CARDINALITY = {
+    "sex", "region_code", "insurance", "scheme", "benefit_type", "period", "agency_id",
+    "source", "account_type", "item", "line", "bank_name", "retirement_type", "job_category",
+    "provider_id", "provider_type", "visit_type", "diagnosis_code", "item_code",
+    "item_category", "restrict_sex", "scope", "separation_reason", "event_type",
+    "industry_code", "first_period",
+}  # fmt: skip
 
 
 def _decimal(fen: np.ndarray, scale: int) -> pa.Array:
@@ -60,12 +68,22 @@ def to_arrow(table: str, cols: dict[str, Any]) -> pa.Table:
     return pa.table(out)
 
 
+def plain_strings(t: pa.Table) -> pa.Table:
+    """Dictionary-encoded text columns as plain strings (CSV, pandas)."""
+    for i, f in enumerate(t.schema):
+        if pa.types.is_dictionary(f.type):
+            t = t.set_column(i, f.name, t.column(i).cast(pa.string()))
+    return t
+
+
 def to_pandas(table: str, cols: dict[str, Any]) -> pd.DataFrame:
     """Decision D1 layout: arrow strings, int64 fen, datetime64[s], int32 month numbers."""
     out = {}
     for col, kind, optional in TABLES[table]:
         v = cols[col]
         if isinstance(v, pa.Array):
+            if pa.types.is_dictionary(v.type):
+                v = v.cast(pa.string())
             out[col] = pa.chunked_array([v], pa.string()).to_pandas()
         elif kind in ("money", "price"):
             out[col] = np.asarray(v, np.int64)
@@ -94,11 +112,13 @@ def _batches(w: World, table: str) -> Iterator[dict[str, Any]]:
     group: list[dict[str, Any]] = []
     rows = 0
     for c in chunks:
-        group.append(c)
-        rows += c["__n"]
-        if rows >= BATCH_ROWS:
-            yield _materialize_subset(w, table, group)
-            group, rows = [], 0
+        for lo in range(0, c["__n"], BATCH_ROWS):
+            part = c if c["__n"] <= BATCH_ROWS else slice_chunk(c, lo, min(lo + BATCH_ROWS, c["__n"]))
+            group.append(part)
+            rows += part["__n"]
+            if rows >= BATCH_ROWS:
+                yield _materialize_subset(w, table, group)
+                group, rows = [], 0
     if group:
         yield _materialize_subset(w, table, group)
 
@@ -120,12 +140,13 @@ def write_table(w: World, table: str, out_dir: Path, fmt: str) -> tuple[Path, in
         for cols in _batches(w, table):
             t = to_arrow(table, cols)
             if writer is None:
-                no_dict = [c for c in ("settlement_id", "person_id", "payment_id") if c in t.column_names]
                 writer = pq.ParquetWriter(
                     path,
                     t.schema,
                     compression="snappy",
-                    use_dictionary=[c for c in t.column_names if c not in no_dict],
+                    use_dictionary=[c for c in t.column_names if c in LOW_CARDINALITY],
+                    write_statistics=False,
+                    store_schema=False,  # dictionary columns read back as plain strings
                 )
             writer.write_table(t, row_group_size=1_000_000)
             rows += t.num_rows
@@ -137,7 +158,7 @@ def write_table(w: World, table: str, out_dir: Path, fmt: str) -> tuple[Path, in
             fh.write((",".join(c for c, _, _ in TABLES[table]) + "\n").encode())
             opts = pacsv.WriteOptions(include_header=False, quoting_style="needed")
             for cols in _batches(w, table):
-                t = to_arrow(table, cols)
+                t = plain_strings(to_arrow(table, cols))
                 pacsv.write_csv(t, fh, opts)
                 rows += t.num_rows
     else:
@@ -195,6 +216,9 @@ def persons_and_employers(w: World) -> None:
 class _Arr:
     def __init__(self, arr: pa.Array) -> None:
         self.arr = arr
+
+    def __getitem__(self, sl: slice) -> "_Arr":
+        return _Arr(self.arr.slice(sl.start, sl.stop - sl.start))
 
     def to_arrow(self) -> pa.Array:
         return self.arr
