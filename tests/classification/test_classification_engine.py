@@ -143,3 +143,18 @@ def test_chinese_text_reaches_the_engine_intact():
             "heping",
             None,
         ]
+
+
+def test_fact_tuples_of_many_wide_columns_never_collide():
+    """Eight columns of 5,000 distinct values each: a naive mixed-radix code would overflow."""
+    import numpy as np
+    import pandas as pd
+
+    from fundrules.classification.pipeline import _tuple_codes
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({f"c{i}": rng.integers(0, 5000, 20_000) for i in range(8)})
+    codes = _tuple_codes(frame)
+    assert len(np.unique(codes)) == len(frame.drop_duplicates())
+    pairs = pd.DataFrame({"code": codes}).join(frame)
+    assert pairs.drop_duplicates().groupby("code").size().max() == 1

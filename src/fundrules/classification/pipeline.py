@@ -206,11 +206,9 @@ def _fire(
         elif column.dtype.kind in "iuf":
             column = np.zeros(len(column), dtype=np.int64)  # only tested for presence
         projection[name] = column
-    if not fields:
-        projection["profile_any"] = 0
-    codes = _tuple_codes(projection)
+    codes = _tuple_codes(projection)  # every condition tests a field: fields is never empty
     _, first, codes = np.unique(codes, return_index=True, return_inverse=True)
-    distinct = projection.iloc[first].drop(columns=["profile_any"], errors="ignore")
+    distinct = projection.iloc[first]
     messages = [
         {k: _native(v) for k, v in row.items()} for row in distinct.to_dict(orient="records")
     ]
@@ -220,12 +218,13 @@ def _fire(
 
 
 def _tuple_codes(frame: pd.DataFrame) -> np.ndarray:
-    """One int64 per row, equal exactly for equal rows: the columns' factor codes, mixed-radix."""
+    """One int64 per row, equal exactly for equal rows: the columns' factor codes combined one
+    column at a time, and factorized again at each step so that they never overflow."""
     codes = np.zeros(len(frame), dtype=np.int64)
     for name in frame.columns:
         column_codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
-        codes = codes * (len(uniques) + 1) + column_codes
-    return codes
+        codes, _ = pd.factorize(codes * (len(uniques) + 1) + column_codes)
+    return codes.astype(np.int64)
 
 
 def _representatives(values: np.ndarray, constants: list[float]) -> np.ndarray:
