@@ -110,6 +110,7 @@ class PensionKit:
         )
         assert res.failed.empty, res.failed.to_string()
         assert res.skipped.empty, res.skipped.to_string()
+        assert (res.suspicions["insurance"] == "pension").all()
         return res.suspicions
 
     @staticmethod

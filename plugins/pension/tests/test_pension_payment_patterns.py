@@ -50,8 +50,10 @@ def test_here_and_another_region_puts_what_is_paid_here_at_risk(kit):
         },
     )
     assert kit.flagged(s) == {a: Decimal("3000.00")}
+    assert s["insurance"].tolist() == ["pension"]
     rec = kit.records(s, a)
     assert [r["source"] for r in rec] == ["benefits", "national_benefits"]
+    assert "insurance" not in rec[0]
     assert rec[1]["region_code"] == "130102"
     assert rec[1]["amount"] == "150.00"
 

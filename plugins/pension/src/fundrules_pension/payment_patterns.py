@@ -51,7 +51,9 @@ def duplicate_receipt(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     external = None
     if ctx.has("national_benefits"):
         n = ctx.target("national_benefits")
-        external = n[n["benefit_type"].isin(BASIC_PENSION_TYPES) & (n["amount"] > 0)]
+        external = n[n["benefit_type"].isin(BASIC_PENSION_TYPES) & (n["amount"] > 0)].drop(
+            columns="insurance"
+        )
     found = shared_duplicate_receipt(local, external).rename(columns={"_reason": "reason"})
     found["source"] = "benefits"
     only_here = found["reason"] == "two schemes here"
