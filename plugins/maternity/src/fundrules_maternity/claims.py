@@ -40,7 +40,22 @@ LAW_FRAUD = (
 )
 LAW_REGIONAL = "regional maternity insurance measures (地方生育保险办法)"
 
-CLAIM_EVIDENCE: list[str] = ["claim_id", "event_type", "event_date", "employer_id"]
+CLAIM_EVIDENCE: list[str] = [
+    "claim_id",
+    "event_type",
+    "event_date",
+    "employer_id",
+    "allowance_amount",
+]
+CLAIM_MONEY: list[str] = ["allowance_amount"]
+CLAIM_READS: tuple[str, ...] = (
+    "claim_id",
+    "person_id",
+    "employer_id",
+    "event_type",
+    "event_date",
+    "allowance_amount",
+)
 PAYMENT_EVIDENCE: list[str] = ["payment_id", "benefit_type", "period", "amount", "paid_date"]
 PAYMENT_READS: tuple[str, ...] = (
     "payment_id",
@@ -76,10 +91,10 @@ def allowance_payments(ctx: ScreeningContext) -> pd.DataFrame:
 
 
 def link_to_claims(
-    payments: pd.DataFrame, claims: pd.DataFrame, period_end: object
+    payments: pd.DataFrame, claims: pd.DataFrame, period_end: object, how: str = "inner"
 ) -> pd.DataFrame:
-    """Each payment with the claim it is paid on (inner join: payments of persons without a
-    claim drop out): the person's latest claim with ``event_date`` on or before ``period_end``
+    """Each payment with the claim it is paid on (``how="inner"``: payments of persons without a
+    claim drop out; ``"left"``: they keep empty claim columns): the person's latest claim with ``event_date`` on or before ``period_end``
     (ties: the largest claim_id), else their earliest later one (ties: the smallest)."""
     end = pd.Timestamp(period_end)
     c = claims.sort_values(["person_id", "event_date", "claim_id"], kind="stable")
@@ -87,4 +102,4 @@ def link_to_claims(
     before = c[~later].drop_duplicates("person_id", keep="last")
     after = c[later].drop_duplicates("person_id", keep="first")
     chosen = pd.concat([before, after[~after["person_id"].isin(before["person_id"])]])
-    return payments.merge(chosen, on="person_id", how="inner", suffixes=("", "_claim"))
+    return payments.merge(chosen, on="person_id", how=how, suffixes=("", "_claim"))

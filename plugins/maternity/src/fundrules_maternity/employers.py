@@ -25,7 +25,15 @@ from fundrules.plugin_api import (
     param,
 )
 
-from .claims import CLAIM_EVIDENCE, LAW_FRAUD, LAW_MATERNITY, LAW_REGIONAL, claims_of_period
+from .claims import (
+    CLAIM_EVIDENCE,
+    CLAIM_MONEY,
+    CLAIM_READS,
+    LAW_FRAUD,
+    LAW_MATERNITY,
+    LAW_REGIONAL,
+    claims_of_period,
+)
 
 ENROLLMENT_READS: tuple[str, ...] = (
     "person_id",
@@ -34,7 +42,6 @@ ENROLLMENT_READS: tuple[str, ...] = (
     "start_date",
     "end_date",
 )
-CLAIM_READS: tuple[str, ...] = ("claim_id", "person_id", "employer_id", "event_type", "event_date")
 ONE_DAY = pd.Timedelta(days=1)
 
 
@@ -151,6 +158,7 @@ def employer_claim_concentration(ctx: ScreeningContext, p: ConcentrationParams) 
             "person_id",
             "event_type",
             "event_date",
+            "allowance_amount",
             "window_from",
             "window_to",
             "claims",
@@ -158,6 +166,7 @@ def employer_claim_concentration(ctx: ScreeningContext, p: ConcentrationParams) 
             "claims_percent",
             "reason",
         ],
+        money=CLAIM_MONEY,
     )
 
 
@@ -252,4 +261,5 @@ def sham_employment(ctx: ScreeningContext, p: ShamEmploymentParams) -> pd.DataFr
             "established_date",
             "reason",
         ],
+        money=CLAIM_MONEY,
     )

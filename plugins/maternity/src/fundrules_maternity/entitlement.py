@@ -15,6 +15,7 @@ from fundrules.plugin_api import (
 )
 
 from .claims import (
+    CLAIM_READS,
     LAW_FRAUD,
     LAW_MATERNITY,
     LAW_REGIONAL,
@@ -35,13 +36,17 @@ from .claims import (
     legal_basis=LAW_MATERNITY + "; Special Rules on Labour Protection of Female Employees (2012) "
     "Art. 7-8 (the allowance pays a woman's maternity leave); " + LAW_FRAUD,
     reads={"benefits": PAYMENT_READS},
-    optional_reads={"persons": ("person_id", "sex", "birth_date")},
+    optional_reads={
+        "persons": ("person_id", "sex", "birth_date"),
+        "maternity_claims": CLAIM_READS,
+    },
     subject="person",
     partition="person",
 )
 def male_claimant(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     """A ``maternity_allowance`` paid for the target period to a man: sex from the ID where it
-    passes the ID check, else ``persons``; a person whose sex is unknown is not judged.
+    passes the ID check, else ``persons``; a person whose sex is unknown is not judged. The claim
+    it is paid on (when ``maternity_claims`` is present) is shown, not required.
     ``maternity_medical`` is not judged (an insured man's unemployed wife has her maternity
     medical costs paid on his insurance, Social Insurance Law Art. 54). Reversals offset; the
     amount at risk is the net paid."""
@@ -52,8 +57,18 @@ def male_claimant(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
         sex_from=np.where(prof["id_valid"].fillna(False).to_numpy(dtype=bool), "id", "persons"),
     )
     rows = rows[(rows["sex"] == "M").fillna(False).astype(bool)]
+    if ctx.has("maternity_claims"):
+        claims = ctx.table("maternity_claims")[
+            ["person_id", "claim_id", "event_type", "event_date"]
+        ]
+        rows = link_to_claims(rows, claims, ctx.period_end, how="left")
+    else:
+        rows = rows.assign(claim_id=pd.NA, event_type=pd.NA, event_date=pd.NaT)
     return as_hits(
-        rows, amount="at_risk", evidence=[*PAYMENT_EVIDENCE, "sex", "sex_from"], money=["amount"]
+        rows,
+        amount="at_risk",
+        evidence=[*PAYMENT_EVIDENCE, "sex", "sex_from", "claim_id", "event_type", "event_date"],
+        money=["amount"],
     )
 
 

@@ -15,9 +15,15 @@ from fundrules.plugin_api import (
     param,
 )
 
-from .claims import CLAIM_EVIDENCE, LAW_FRAUD, LAW_LEAVE, LAW_MATERNITY, claims_of_period
-
-CLAIM_READS: tuple[str, ...] = ("claim_id", "person_id", "employer_id", "event_type", "event_date")
+from .claims import (
+    CLAIM_EVIDENCE,
+    CLAIM_MONEY,
+    CLAIM_READS,
+    LAW_FRAUD,
+    LAW_LEAVE,
+    LAW_MATERNITY,
+    claims_of_period,
+)
 
 
 class BirthsTooCloseParams(Params):
@@ -70,6 +76,7 @@ def births_too_close(ctx: ScreeningContext, p: BirthsTooCloseParams) -> pd.DataF
             "gap_days",
             "min_days",
         ],
+        money=CLAIM_MONEY,
     )
 
 
@@ -116,4 +123,4 @@ def implausible_age(ctx: ScreeningContext, p: ImplausibleAgeParams) -> pd.DataFr
     c = c.assign(reason=np.where(young, f"below {p.min_age}", f"above {p.max_age}"), amount=0)[
         young | old
     ]
-    return as_hits(c, evidence=[*CLAIM_EVIDENCE, "birth_date", "age", "reason"])
+    return as_hits(c, evidence=[*CLAIM_EVIDENCE, "birth_date", "age", "reason"], money=CLAIM_MONEY)

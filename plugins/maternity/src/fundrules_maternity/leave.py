@@ -15,18 +15,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fundrules.plugin_api import Params, ScreeningContext, as_hits, indicator, param
 
-from .claims import CLAIM_EVIDENCE, LAW_LEAVE, LAW_MATERNITY, LAW_REGIONAL, claims_of_period
+from .claims import (
+    CLAIM_EVIDENCE,
+    CLAIM_MONEY,
+    CLAIM_READS,
+    LAW_LEAVE,
+    LAW_MATERNITY,
+    LAW_REGIONAL,
+    claims_of_period,
+)
 
-CLAIM_READS: tuple[str, ...] = (
-    "claim_id",
-    "person_id",
-    "employer_id",
-    "event_type",
-    "event_date",
+LEAVE_READS: tuple[str, ...] = (
+    *CLAIM_READS,
     "babies",
     "dystocia",
     "allowance_days",
-    "allowance_amount",
     "employer_avg_wage",
 )
 
@@ -91,7 +94,7 @@ def _basis(
     area="expenditure",
     severity="medium",
     legal_basis=LAW_LEAVE + "; " + LAW_MATERNITY + "; " + LAW_REGIONAL + " (regional extension)",
-    reads={"maternity_claims": CLAIM_READS},
+    reads={"maternity_claims": LEAVE_READS},
     subject="person",
     partition="person",
     params=DaysExcessParams,
@@ -131,6 +134,7 @@ def allowance_days_excess(ctx: ScreeningContext, p: DaysExcessParams) -> pd.Data
             "days_over",
             "basis",
         ],
+        money=CLAIM_MONEY,
     )
 
 
@@ -153,7 +157,7 @@ class AboveFormulaParams(Params):
     severity="medium",
     legal_basis=LAW_MATERNITY + " (Art. 56: the employer's average monthly wage of the previous "
     "year); " + LAW_LEAVE + "; " + LAW_REGIONAL + " (daily allowance = average monthly wage / 30)",
-    reads={"maternity_claims": CLAIM_READS},
+    reads={"maternity_claims": LEAVE_READS},
     subject="person",
     partition="person",
     params=AboveFormulaParams,
@@ -194,7 +198,6 @@ def allowance_above_formula(ctx: ScreeningContext, p: AboveFormulaParams) -> pd.
             *CLAIM_EVIDENCE,
             "employer_avg_wage",
             "allowance_days",
-            "allowance_amount",
             "formula_amount",
             "highest_accepted",
             "excess",
