@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from . import catalog, demo, screening  # noqa: F401  (command modules register themselves)
+from . import synth  # noqa: F401
 from .app import app
 
 
