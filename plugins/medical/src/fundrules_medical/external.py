@@ -10,10 +10,10 @@ from .records import (
     LAW_FRAUD,
     LAW_USE,
     SETTLEMENT_READS,
-    VISITS,
     inside_spells,
     settlement_hits,
     target_settlements,
+    target_visits,
 )
 
 EVIDENCE = ["settlement_id", "visit_type", "provider_id", "admit_date", "fund_amount"]
@@ -36,7 +36,9 @@ def settled_after_death(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     visit date) is later than the person's date of death. A stay begun before death and ending
     with it is not flagged: the day of death itself is not after it."""
     deaths = ctx.table("deaths")[["person_id", "death_date"]].dropna()
-    rows = target_settlements(ctx).merge(deaths, on="person_id", how="inner")
+    ts = target_settlements(ctx)
+    ts = ts[ts["person_id"].isin(deaths["person_id"].unique()).to_numpy(dtype=bool)]
+    rows = ts.merge(deaths, on="person_id", how="inner")
     rows = rows[(rows["admit_date"] > rows["death_date"]).to_numpy(dtype=bool)]
     return settlement_hits(rows, [*EVIDENCE, "death_date"])
 
@@ -60,10 +62,9 @@ def settled_during_incarceration(ctx: ScreeningContext, p: NoParams) -> pd.DataF
     """An outpatient or pharmacy settlement of the target period whose date lies strictly inside
     an incarceration spell of the person: the day of entry and the day of release are not
     inside; an open spell (no release date) covers every later day."""
-    ts = target_settlements(ctx)
-    visits = ts[ts["visit_type"].isin(VISITS).to_numpy(dtype=bool)]
     spells = ctx.table("incarcerations")[["person_id", "start_date", "end_date"]].rename(
         columns={"start_date": "entry_date", "end_date": "release_date"}
     )
+    visits = target_visits(ctx, spells["person_id"])
     rows = inside_spells(visits, spells, date="admit_date", start="entry_date", end="release_date")
     return settlement_hits(rows, [*EVIDENCE, "entry_date", "release_date"])

@@ -46,24 +46,39 @@ def frequent_visits(ctx: ScreeningContext, p: FrequentVisitsParams) -> pd.DataFr
     settlements of the pattern are the evidence: all of the person's visits of the period, or
     those of the day."""
     ts = target_settlements(ctx)
-    v = ts[ts["visit_type"].isin(VISITS).to_numpy(dtype=bool)]
-    visits = v.groupby("person_id", sort=False)["settlement_id"].transform("size")
-    day = v.groupby(["person_id", "admit_date"], sort=False)["provider_id"]
-    busy = (day.transform("size") > p.max_providers_per_day).to_numpy(dtype=bool)
-    providers = np.zeros(len(v), dtype=np.int64)
-    providers[busy] = (
-        v[busy].groupby(["person_id", "admit_date"], sort=False)["provider_id"].transform("nunique")
-    ).to_numpy()
-    many = (visits > p.max_visits).to_numpy(dtype=bool)
+    at = np.flatnonzero(ts["visit_type"].isin(VISITS).to_numpy(dtype=bool))
+    # integer keys: a person, and a person's day (pandas group-bys on text are slow at millions)
+    person = pd.factorize(ts["person_id"].take(at))[0]
+    visits = np.bincount(person)[person] if len(at) else np.zeros(0, dtype=np.int64)
+    day = ts["admit_date"].to_numpy()[at].astype("datetime64[D]").astype(np.int64)
+    day = day - (day.min() if len(day) else 0)
+    _, person_day, per_day = np.unique(
+        person.astype(np.int64) * (int(day.max(initial=0)) + 1) + day,
+        return_inverse=True,
+        return_counts=True,
+    )
+    busy = per_day[person_day] > p.max_providers_per_day
+    many = visits > p.max_visits
+    # distinct providers only where they can matter: busy days, and the frequent visitors' days
+    counted = busy | many
+    providers = np.zeros(len(at), dtype=np.int64)
+    providers[counted] = (
+        ts["provider_id"]
+        .take(at[counted])
+        .groupby(person_day[counted])
+        .transform("nunique")
+        .to_numpy()
+    )
     spread = providers > p.max_providers_per_day
-    rows = v[many | spread].assign(
-        period_visits=visits.to_numpy()[many | spread],
-        providers_on_day=providers[many | spread],
+    flagged = many | spread
+    rows = ts.iloc[at[flagged]].assign(
+        period_visits=visits[flagged],
+        providers_on_day=providers[flagged],
         reason=np.where(
             many & spread,
             "visits in period and providers on day",
             np.where(many, "visits in period", "providers on day"),
-        )[many | spread],
+        )[flagged],
     )
     evidence = ["settlement_id", "visit_type", "provider_id", "admit_date"]
     return settlement_hits(rows, [*evidence, "period_visits", "providers_on_day", "reason"])

@@ -11,8 +11,11 @@ from .records import (
     LAW_MEDICAL,
     LINE_READS,
     SETTLEMENT_READS,
-    catalog_lines,
     catalog_positions,
+    catalog_rows,
+    catalog_values,
+    line_values,
+    lines_at,
     settlement_hits,
     target_lines,
     with_catalog,
@@ -103,12 +106,29 @@ def duplicate_charge(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     supply are not divided out: the catalog speaks of the summed quantity). Every line of such
     a group is evidence."""
     catalog = ctx.table("item_catalog")
-    lines = catalog_lines(ctx, catalog["max_daily_quantity"].notna().to_numpy(dtype=bool))
-    keys = ["_s", "_c", "service_date"]
-    lines = lines[lines.duplicated(keys, keep=False).to_numpy()]
-    group = lines.groupby(keys, sort=False)["quantity"]
-    lines = lines.assign(summed_quantity=group.transform("sum"), lines=group.transform("size"))
-    lines = with_catalog(ctx, lines, ["max_daily_quantity"])
-    over = lines["summed_quantity"] > lines["max_daily_quantity"] * (1 + TOLERANCE)
-    rows = with_settlement(ctx, lines[over.fillna(False).to_numpy(dtype=bool)], SETTLEMENT)
+    rows, cpos = catalog_rows(ctx, catalog["max_daily_quantity"].notna().to_numpy(dtype=bool))
+    lines = target_lines(ctx)
+    key = _same_day_key(lines["_s"].to_numpy()[rows], cpos, lines["service_date"].to_numpy()[rows])
+    repeated = pd.Series(key).duplicated(keep=False).to_numpy()
+    rows, cpos, key = rows[repeated], cpos[repeated], key[repeated]
+    group = pd.Series(line_values(ctx, "quantity", rows)).groupby(key)
+    summed = group.transform("sum").to_numpy()
+    over = summed > catalog_values(ctx, "max_daily_quantity", cpos) * (1 + TOLERANCE)
+    flagged = lines_at(ctx, rows[over], cpos[over]).assign(
+        lines=group.transform("size").to_numpy()[over], summed_quantity=summed[over]
+    )
+    rows = with_settlement(ctx, with_catalog(ctx, flagged, ["max_daily_quantity"]), SETTLEMENT)
     return settlement_hits(rows, [*LINE, "lines", "summed_quantity", "max_daily_quantity"])
+
+
+def _same_day_key(settlement: np.ndarray, item: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """One int64 per (settlement, catalog item, day), equal exactly when all three are."""
+    if len(settlement) == 0:
+        return np.zeros(0, dtype=np.int64)
+    days = day.astype("datetime64[D]").astype(np.int64)
+    days = days - days.min()
+    n_item, n_day = int(item.max()) + 1, int(days.max()) + 1
+    pair = settlement.astype(np.int64) * n_item + item
+    if (int(pair.max()) + 1) * n_day >= 2**62:
+        pair = pd.factorize(pair)[0].astype(np.int64)  # dense again, below the row count
+    return pair * n_day + days

@@ -54,13 +54,45 @@ def _cached(ctx: ScreeningContext, key: str, build: Callable[[], object]) -> obj
 
 
 def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
-    """Position of each value among the unique ``keys``, -1 where absent (an Arrow hash lookup:
-    pandas' ``get_indexer`` on text is several times slower at tens of millions of rows)."""
-    if len(values) == 0 or len(keys) == 0:
-        return np.full(len(values), -1, dtype=np.int64)
+    """Position of each value among the unique ``keys``, -1 where absent.
+
+    Arrow hash lookups (pandas' ``get_indexer`` on text is several times slower at tens of
+    millions of rows), arranged so that the hash table is built over the smaller side, and each
+    run of equal values (item lines come grouped by settlement) is looked up once.
+    """
     text = pa.large_string()
-    found = pc.index_in(pa.array(values, type=text), value_set=pa.array(keys, type=text))
+    return _positions(pa.array(values, type=text), pa.array(keys, type=text))
+
+
+def _positions(vals: pa.Array, keys: pa.Array) -> np.ndarray:
+    if len(vals) == 0 or len(keys) == 0:
+        return np.full(len(vals), -1, dtype=np.int64)
+    starts = _run_starts(vals)
+    if len(starts) < len(vals) // 2:
+        found = _positions(vals.take(pa.array(starts)), keys)
+        return np.repeat(found, np.diff(np.append(starts, len(vals))))
+    if len(vals) * 4 < len(keys):
+        # few values against many keys: hash the values, scan the keys once
+        distinct = pc.unique(vals)
+        hit = _filled(pc.index_in(keys, value_set=distinct))
+        at = np.full(len(distinct), -1, dtype=np.int64)
+        matched = np.flatnonzero(hit >= 0)
+        at[hit[matched]] = matched
+        d = _filled(pc.index_in(vals, value_set=distinct))
+        return np.where(d >= 0, at[d], -1)
+    return _filled(pc.index_in(vals, value_set=keys))
+
+
+def _filled(found: pa.Array) -> np.ndarray:
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _run_starts(arr: pa.Array) -> np.ndarray:
+    """Where each run of equal values begins (a null starts a run of its own)."""
+    if len(arr) < 2:
+        return np.arange(len(arr))
+    differs = pc.not_equal(arr.slice(1), arr.slice(0, len(arr) - 1)).fill_null(True)
+    return np.flatnonzero(np.append(True, differs.to_numpy(zero_copy_only=False)))
 
 
 def take(column: pd.Series, pos: np.ndarray, index: pd.Index) -> pd.Series:
@@ -99,6 +131,16 @@ def target_settlements(ctx: ScreeningContext) -> pd.DataFrame:
     return _cached(ctx, "target_settlements", build)  # type: ignore[return-value]
 
 
+def target_visits(ctx: ScreeningContext, persons: pd.Series | None = None) -> pd.DataFrame:
+    """Outpatient and pharmacy settlements of the target period, of ``persons`` only if given
+    (the people who have a death, a spell or a stay on record: a small set, tested first)."""
+    ts = target_settlements(ctx)
+    keep = ts["visit_type"].isin(VISITS).to_numpy(dtype=bool)
+    if persons is not None:
+        keep = keep & ts["person_id"].isin(persons.dropna().unique()).to_numpy(dtype=bool)
+    return ts[keep]
+
+
 def stays(ctx: ScreeningContext) -> pd.DataFrame:
     """Inpatient settlements of every period (earlier ones are the history of the later)."""
 
@@ -134,19 +176,36 @@ def catalog_positions(ctx: ScreeningContext) -> np.ndarray:
     return _cached(ctx, "catalog_positions", build)  # type: ignore[return-value]
 
 
-def catalog_lines(ctx: ScreeningContext, restricted: np.ndarray) -> pd.DataFrame:
-    """Target lines whose item has a catalog row for which ``restricted`` (one bool per catalog
-    row) holds, with ``_c`` = that row's position."""
+def catalog_rows(ctx: ScreeningContext, restricted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row numbers of the target lines whose item has a catalog row for which ``restricted``
+    (one bool per catalog row) holds, and the position of that catalog row. Indicators test
+    these rows on numpy arrays and build frames only for the lines they flag."""
     cpos = catalog_positions(ctx)
-    hit = cpos >= 0
-    hit[hit] = restricted[cpos[hit]]
-    return target_lines(ctx)[hit].assign(_c=cpos[hit])
+    rows = np.flatnonzero(cpos >= 0)
+    rows = rows[restricted[cpos[rows]]]
+    return rows, cpos[rows]
+
+
+def lines_at(ctx: ScreeningContext, rows: np.ndarray, cpos: np.ndarray) -> pd.DataFrame:
+    """The target lines at ``rows``, with ``_c`` = their catalog row."""
+    return target_lines(ctx).iloc[rows].assign(_c=cpos)
+
+
+def line_values(ctx: ScreeningContext, column: str, rows: np.ndarray) -> np.ndarray:
+    """A numeric column of the target lines at ``rows`` (float64, NaN where empty)."""
+    return target_lines(ctx)[column].to_numpy(dtype="float64", na_value=np.nan)[rows]
+
+
+def catalog_values(ctx: ScreeningContext, column: str, cpos: np.ndarray) -> np.ndarray:
+    """A numeric column of ``item_catalog`` at ``cpos`` (float64, NaN where empty)."""
+    values = ctx.table("item_catalog")[column].to_numpy(dtype="float64", na_value=np.nan)
+    return values[cpos]
 
 
 def with_catalog(
     ctx: ScreeningContext, lines: pd.DataFrame, columns: Iterable[str]
 ) -> pd.DataFrame:
-    """Lines of :func:`catalog_lines` with columns of their catalog row."""
+    """Lines of :func:`lines_at` with columns of their catalog row."""
     catalog = ctx.table("item_catalog")
     pos = lines["_c"].to_numpy()
     return lines.assign(**{c: take(catalog[c], pos, lines.index) for c in columns})

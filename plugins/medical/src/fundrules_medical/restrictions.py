@@ -10,7 +10,10 @@ from .records import (
     LAW_MEDICAL,
     LINE_READS,
     SETTLEMENT_READS,
-    catalog_lines,
+    catalog_rows,
+    catalog_values,
+    line_values,
+    lines_at,
     price_text,
     settlement_hits,
     with_catalog,
@@ -43,7 +46,7 @@ def sex_restricted_item(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     for a person of the other (sex from the ID where it is valid, else ``persons``; a person
     of unknown sex is not judged)."""
     catalog = ctx.table("item_catalog")
-    lines = catalog_lines(ctx, catalog["restrict_sex"].notna().to_numpy(dtype=bool))
+    lines = lines_at(ctx, *catalog_rows(ctx, catalog["restrict_sex"].notna().to_numpy(dtype=bool)))
     rows = with_catalog(ctx, with_settlement(ctx, lines, SETTLEMENT), ["restrict_sex"])
     rows = with_profile(ctx, rows)
     wrong = (rows["sex"].notna() & (rows["sex"] != rows["restrict_sex"])).fillna(False)
@@ -72,7 +75,7 @@ def age_restricted_item(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     service date. A person of unknown birth date is not judged."""
     catalog = ctx.table("item_catalog")
     limited = (catalog["min_age"].notna() | catalog["max_age"].notna()).to_numpy(dtype=bool)
-    lines = catalog_lines(ctx, limited)
+    lines = lines_at(ctx, *catalog_rows(ctx, limited))
     rows = with_catalog(ctx, with_settlement(ctx, lines, SETTLEMENT), ["min_age", "max_age"])
     rows = with_profile(ctx, rows)
     rows = rows.assign(age=age_on(rows["birth_date"], rows["service_date"]))
@@ -104,10 +107,11 @@ def price_above_cap(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     """An item line of the target period whose ``unit_price`` is above the catalog's
     ``max_unit_price`` (a price equal to the cap is within it). Exact: both in 0.0001 yuan."""
     catalog = ctx.table("item_catalog")
-    lines = catalog_lines(ctx, catalog["max_unit_price"].notna().to_numpy(dtype=bool))
-    rows = with_catalog(ctx, lines, ["max_unit_price"])
-    rows = rows[(rows["unit_price"] > rows["max_unit_price"]).fillna(False).to_numpy(dtype=bool)]
-    rows = with_settlement(ctx, rows, SETTLEMENT).assign(
+    rows, cpos = catalog_rows(ctx, catalog["max_unit_price"].notna().to_numpy(dtype=bool))
+    # 0.0001-yuan units are whole numbers far below 2**53: exact in float64
+    above = line_values(ctx, "unit_price", rows) > catalog_values(ctx, "max_unit_price", cpos)
+    lines = with_catalog(ctx, lines_at(ctx, rows[above], cpos[above]), ["max_unit_price"])
+    rows = with_settlement(ctx, lines, SETTLEMENT).assign(
         unit_price=lambda r: price_text(r["unit_price"]),
         max_unit_price=lambda r: price_text(r["max_unit_price"]),
     )

@@ -13,11 +13,10 @@ from fundrules.plugin_api import NoParams, Params, ScreeningContext, indicator, 
 from .records import (
     LAW_MEDICAL,
     SETTLEMENT_READS,
-    VISITS,
     inside_spells,
     settlement_hits,
     stays,
-    target_settlements,
+    target_visits,
 )
 
 STAY = ["settlement_id", "provider_id", "admit_date", "discharge_date", "fund_amount"]
@@ -137,7 +136,7 @@ def split_admission(ctx: ScreeningContext, p: SplitAdmissionParams) -> pd.DataFr
         previous_settlement_id=prev["settlement_id"][flagged],
         previous_admit_date=prev["admit_date"][flagged],
         previous_discharge_date=prev["discharge_date"][flagged],
-        gap_days=gap[flagged],
+        gap_days=gap[flagged].astype("int64"),
     )
     evidence = [*STAY, "diagnosis_code", "diagnosis_category", "previous_settlement_id"]
     return settlement_hits(
@@ -161,11 +160,10 @@ def visits_during_stay(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     """An outpatient or pharmacy settlement of the target period dated strictly inside one of
     the person's inpatient stays (after the admission day, before the discharge day): the
     patient is elsewhere while the bed is billed (挂床住院). The stay may be of any period."""
-    ts = target_settlements(ctx)
-    visits = ts[ts["visit_type"].isin(VISITS).to_numpy(dtype=bool)]
     st = stays(ctx)[["person_id", "settlement_id", "provider_id", "admit_date"]].assign(
         discharge_date=stays(ctx)["end_date"], period=stays(ctx)["period"]
     )
+    visits = target_visits(ctx, st["person_id"])
     st.columns = ["person_id", *("stay_" + c for c in st.columns[1:])]
     rows = inside_spells(
         visits, st, date="admit_date", start="stay_admit_date", end="stay_discharge_date"
