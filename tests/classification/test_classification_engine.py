@@ -158,3 +158,63 @@ def test_fact_tuples_of_many_wide_columns_never_collide():
     assert len(np.unique(codes)) == len(frame.drop_duplicates())
     pairs = pd.DataFrame({"code": codes}).join(frame)
     assert pairs.drop_duplicates().groupby("code").size().max() == 1
+
+
+def test_pipeline_decides_as_if_every_suspicion_were_sent_whole(core_registry):
+    """The reference: every profile, all its fields, sent to the engine one decision after the
+    other, no deduplication and no representatives. The pipeline must agree on every row."""
+    import numpy as np
+
+    from fundrules.classification.pipeline import RULE_COLUMNS
+    from fundrules.classification.profiles import PROFILE_FIELDS, build_profiles
+    from fundrules.classification.rules import ASPECTS, build_rule_book
+
+    rng = np.random.default_rng(5)
+    codes = [
+        "pension.benefit_jump",
+        "pension.paid_after_death",
+        "data.unknown_person",
+        "medical.price_above_cap",
+        "maternity.insufficient_contribution",
+        "fund.x",
+    ]
+    near = ["0.00", "9999.99", "10000.00", "10000.01", "499999.99", "500000.00", "7.50"]
+    rows, seen = [], set()
+    while len(rows) < 300:
+        code, person = codes[rng.integers(len(codes))], f"P{rng.integers(150)}"
+        if (code, person) in seen:
+            continue
+        seen.add((code, person))
+        records = [{"employer_id": f"E{rng.integers(4)}"}] if rng.random() < 0.6 else []
+        rows.append(
+            suspicion(
+                code,
+                person,
+                amount=near[rng.integers(len(near))],
+                severity=["low", "medium", "high", "critical"][rng.integers(4)],
+                records=records or None,
+            )
+        )
+    suspicions = frame(*rows)
+    result = classify(suspicions, discovered=date(2025, 9, 26), registry=core_registry)
+
+    book = build_rule_book(problem_types=result.problem_types)
+    profiles = build_profiles(suspicions)
+    with RuleEngine(book.engine_rulesets()) as engine:
+        for aspect in ASPECTS[:-1]:  # agency: routing only, nothing configured here
+            fields = [*PROFILE_FIELDS, *ASPECTS[: ASPECTS.index(aspect)]]
+            messages = [
+                {f: (v.item() if hasattr(v, "item") else v) for f, v in row.items()}
+                for row in profiles[fields].to_dict(orient="records")
+            ]
+            fired = engine.evaluate(aspect, messages)
+            names = [f or book.fallback(aspect).name for f in fired]
+            values = [
+                profiles.at[i, book.rules[n].value_field]
+                if book.rules[n].value_field
+                else book.rules[n].value
+                for i, n in enumerate(names)
+            ]
+            profiles[aspect] = values
+            assert names == result.suspicions[RULE_COLUMNS[aspect]].tolist(), aspect
+            assert values == result.suspicions[aspect].tolist(), aspect
