@@ -39,6 +39,8 @@ from typing import Any
 
 import yaml
 
+from fundrules.screening.indicator import SEVERITIES
+
 from .profiles import PROFILE_FIELDS, FieldKind
 
 #: The decisions, in the order they are taken; a rule may test the decisions taken before its own.
@@ -58,7 +60,6 @@ ASPECT_KINDS: dict[str, FieldKind] = {
     "action": "text",
     "agency": "text",
 }
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 MAJOR_GRADES: tuple[str, ...] = ("none", "ordinary", "major")
 #: Recommended actions, from the mildest to the strongest (workflow.md, "escalation").
 ACTIONS: tuple[str, ...] = (

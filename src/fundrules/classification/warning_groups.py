@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from fundrules.screening import fen_to_decimal
+from fundrules.screening.indicator import SEVERITIES
 
 from .profiles import amounts_to_fen, joined_lists
-from .rules import ACTIONS, MAJOR_GRADES, SEVERITIES
+from .rules import ACTIONS, MAJOR_GRADES
 
 WARNING_COLUMNS = [
     "warning_id",
