@@ -152,6 +152,7 @@ def _read_parquet(path: Path, data: bytes, digest: str) -> RawTable:
     # dictionary-encoded and decimal columns stay Arrow-backed; the converters read them.
     frame = table.to_pandas(
         types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None,
+        date_as_object=False,  # date32 → datetime64, not millions of Python date objects
     )
     for name in frame.columns:
         if isinstance(frame[name].dtype, pd.CategoricalDtype):
