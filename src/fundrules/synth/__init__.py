@@ -23,13 +23,13 @@ from .world import Volumes, World, materialize
 from .writer import persons_and_employers, plain_strings, to_arrow, to_pandas, write_table
 
 __all__ = [
-    "CityInfo",
     "DEFAULT_RATES",
     "INDICATORS",
+    "CityInfo",
     "Volumes",
+    "build_world",
     "generate_city",
     "generate_frames",
-    "build_world",
 ]
 
 #: Every catalog code the generator plants (all groups but process.*).
@@ -99,7 +99,9 @@ INDICATORS: tuple[str, ...] = (
 #: Planted instances per person (at least one each when > 0). Fund-level checks plant
 #: one (their subject is the insurance); account checks at most 5; provider outliers 3.
 DEFAULT_RATES: dict[str, float] = {code: 1e-4 for code in INDICATORS}
-DEFAULT_RATES.update({"medical.provider_cost_outlier": 1e-6, "maternity.employer_claim_concentration": 3e-5})
+DEFAULT_RATES.update(
+    {"medical.provider_cost_outlier": 1e-6, "maternity.employer_claim_concentration": 3e-5}
+)
 for _c in INDICATORS:
     if _c.startswith("fund."):
         DEFAULT_RATES[_c] = 1e-6

@@ -13,8 +13,8 @@ from .common import (
     DISTRICTS,
     ELSEWHERE,
     INJURY_RATE_BP,
-    OLD_COUNTY_CODES,
     INS5,
+    OLD_COUNTY_CODES,
     RATES_BP,
     contribute,
     employ,
@@ -30,14 +30,14 @@ from .dates import (
     add_months,
     age_on,
     mn_of,
-    month_end,
-    month_start,
     random_dates,
     statutory_retirement_date,
 )
 from .world import World
 
-CHILD, NONWORK, WORKER, RETIREE, RES_PENS, UNEMP, DEAD_PAST, PRISON, MIGRANT_PENS, DISABLED = range(10)
+CHILD, NONWORK, WORKER, RETIREE, RES_PENS, UNEMP, DEAD_PAST, PRISON, MIGRANT_PENS, DISABLED = range(
+    10
+)
 NAT = np.datetime64("NaT", "D")
 
 # share of the population per decade of age (a Chinese city's pyramid, roughly)
@@ -123,7 +123,7 @@ def build_population(w: World) -> dict[str, np.ndarray]:
 def _employers(w: World, pop: dict[str, np.ndarray]) -> None:
     rng = w.rng
     n = w.n_persons
-    n_emp = max(40, int(round(n * w.vol.employers_per_person)))
+    n_emp = max(40, round(n * w.vol.employers_per_person))
     weight = np.exp(rng.normal(0, 1.6, n_emp))
     cum = np.cumsum(weight) / weight.sum()
     workers = np.flatnonzero(pop["role"] == WORKER)
@@ -240,28 +240,37 @@ def deaths_and_prison(w: World, pop: dict[str, np.ndarray]) -> None:
     kind = rng.random(i.size)
     end = np.full(i.size, np.datetime64("NaT"), DAY)
     ended_before = kind < 0.3
-    end[ended_before] = random_dates(rng, start[ended_before] + td(30), np.full(ended_before.sum(), w.ws - ONE_DAY))
+    end[ended_before] = random_dates(
+        rng, start[ended_before] + td(30), np.full(ended_before.sum(), w.ws - ONE_DAY)
+    )
     in_window = (kind >= 0.3) & (kind < 0.5)
-    end[in_window] = random_dates(rng, np.full(in_window.sum(), w.ws), np.full(in_window.sum(), w.pe))
+    end[in_window] = random_dates(
+        rng, np.full(in_window.sum(), w.ws), np.full(in_window.sum(), w.pe)
+    )
     end = np.where(~np.isnat(end) & (end < start), start + td(30), end)
     w.emit("incarcerations", person_id=i, start_date=start, end_date=end)
     # an older, closed spell for some of them
     j = rng.random(i.size) < 0.1
     s2 = start[j] - td(rng.integers(800, 2500, j.sum()))
-    w.emit("incarcerations", person_id=i[j], start_date=s2, end_date=s2 + td(rng.integers(60, 500, j.sum())))
+    w.emit(
+        "incarcerations",
+        person_id=i[j],
+        start_date=s2,
+        end_date=s2 + td(rng.integers(60, 500, j.sum())),
+    )
 
 
 __all__ = [
     "CHILD",
-    "NONWORK",
-    "WORKER",
-    "RETIREE",
-    "RES_PENS",
-    "UNEMP",
     "DEAD_PAST",
-    "PRISON",
-    "MIGRANT_PENS",
     "DISABLED",
     "INS5",
+    "MIGRANT_PENS",
+    "NONWORK",
+    "PRISON",
     "RATES_BP",
+    "RES_PENS",
+    "RETIREE",
+    "UNEMP",
+    "WORKER",
 ]

@@ -78,13 +78,13 @@ def bank_account(idx: np.ndarray, salt: int = 0) -> Coded:
 
 
 class _ArrowText:
-    def __init__(self, arr) -> None:  # noqa: ANN001
+    def __init__(self, arr) -> None:
         self.arr = arr
 
-    def __getitem__(self, sl: slice) -> "_ArrowText":
+    def __getitem__(self, sl: slice) -> _ArrowText:
         return _ArrowText(self.arr.slice(sl.start, sl.stop - sl.start))
 
-    def to_arrow(self):  # noqa: ANN201
+    def to_arrow(self):
         return self.arr
 
     def __len__(self) -> int:
@@ -105,8 +105,8 @@ def birth_for_age(
     Days are kept <= 28 so that birthdays exist in every month (boundaries stay exact).
     """
     on = w.pe if on is None else on
-    hi = add_months(np.full(n, on, DAY), np.full(n, -int(round(age_lo * 12))))
-    lo = add_months(np.full(n, on, DAY), np.full(n, -int(round(age_hi * 12)))) + ONE_DAY
+    hi = add_months(np.full(n, on, DAY), np.full(n, -round(age_lo * 12)))
+    lo = add_months(np.full(n, on, DAY), np.full(n, -round(age_hi * 12))) + ONE_DAY
     b = random_dates(w.rng, lo, hi)
     day = (b - b.astype("datetime64[M]").astype(DAY)).astype(np.int64)
     return np.where(day >= 28, b - td(day - 27), b)

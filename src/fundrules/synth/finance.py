@@ -26,7 +26,13 @@ DISTRICT_SPLIT = {
     "injury": (["120000"], [1.0]),
     "maternity": (["120000"], [1.0]),
 }
-CODE = {"pension": "PEN", "medical": "MED", "injury": "INJ", "unemployment": "UNE", "maternity": "MAT"}
+CODE = {
+    "pension": "PEN",
+    "medical": "MED",
+    "injury": "INJ",
+    "unemployment": "UNE",
+    "maternity": "MAT",
+}
 BANKS = ["中国工商银行天津市分行", "中国建设银行天津市分行", "中国农业银行天津市分行", "天津银行"]
 ITEMS = list(INCOME_ITEMS) + list(EXPENDITURE_ITEMS)
 ACCOUNT_TYPES = ["income", "expenditure", "fiscal_special"]
@@ -64,14 +70,20 @@ def business_totals(w: World) -> dict[str, np.ndarray]:
         e = _col(c, "employer_amount", n).astype(np.int64)
         p = _col(c, "person_amount", n).astype(np.int64)
         flat = ins * nm + m
-        out["contrib"] += np.bincount(flat, weights=e + p, minlength=5 * nm).reshape(5, nm).astype(np.int64)
-        out["contrib_employer"] += np.bincount(flat, weights=e, minlength=5 * nm).reshape(5, nm).astype(np.int64)
+        out["contrib"] += (
+            np.bincount(flat, weights=e + p, minlength=5 * nm).reshape(5, nm).astype(np.int64)
+        )
+        out["contrib_employer"] += (
+            np.bincount(flat, weights=e, minlength=5 * nm).reshape(5, nm).astype(np.int64)
+        )
     med = INSURANCES.index("medical")
     for c in w.chunks["medical_settlements"]:
         n = c["__n"]
         m = _col(c, "period", n).astype(np.int64) - m0
         _check(m, nm, "medical_settlements")
-        out["benefits"][med] += np.bincount(m, weights=_col(c, "fund_amount", n), minlength=nm).astype(np.int64)
+        out["benefits"][med] += np.bincount(
+            m, weights=_col(c, "fund_amount", n), minlength=nm
+        ).astype(np.int64)
     return out
 
 
@@ -89,7 +101,6 @@ def build(w: World) -> None:
     rng = w.rng
     tot = business_totals(w)
     nm = w.months.size
-    P = w.P
     entries: list[tuple[int, int, int, int, int]] = []  # ins, month, account_type, item, amount
 
     def book(ins: int, k: int, acct: str, item: str, amount: int) -> None:
@@ -117,7 +128,13 @@ def build(w: World) -> None:
                 book(i, k, "expenditure", "benefit_expenditure", 1_234_567)
                 book(i, k, "expenditure", "benefit_expenditure", -1_234_567)
             if ins in ("pension", "medical"):
-                book(i, k, "fiscal_special", "fiscal_subsidy", b * (20 if ins == "pension" else 10) // 100)
+                book(
+                    i,
+                    k,
+                    "fiscal_special",
+                    "fiscal_subsidy",
+                    b * (20 if ins == "pension" else 10) // 100,
+                )
                 book(i, k, "income", "other_income", c_all // 1000)
             if ins == "unemployment":
                 book(i, k, "expenditure", "other_expenditure", b // 20)
@@ -127,8 +144,14 @@ def build(w: World) -> None:
                 target = 4 * b  # four months of benefit expenditure left
                 book(i, k, "expenditure", "transfer_out", prev + flows - target)
                 w.mark("fund.low_months_payable", "fund", [ins])
-            if ins == "unemployment" and k == nm - 1 and w.rates.get("fund.business_ledger_mismatch", 0) > 0:
-                book(i, k, "expenditure", "benefit_expenditure", 1)  # one fen with nothing behind it
+            if (
+                ins == "unemployment"
+                and k == nm - 1
+                and w.rates.get("fund.business_ledger_mismatch", 0) > 0
+            ):
+                book(
+                    i, k, "expenditure", "benefit_expenditure", 1
+                )  # one fen with nothing behind it
                 w.mark("fund.business_ledger_mismatch", "fund", [ins])
             prev = prev + _flows(entries, i, k)
             closing[i, k] = prev
@@ -163,7 +186,7 @@ def _flows(entries: list[tuple[int, int, int, int, int]], i: int, k: int) -> int
 
 def _split(total: int, weights: list[float]) -> list[int]:
     parts = [int(np.floor(total * x)) for x in weights[:-1]]
-    return parts + [total - sum(parts)]
+    return [*parts, total - sum(parts)]
 
 
 def _reports(w: World, ledger: np.ndarray, present: np.ndarray, opening: np.ndarray) -> None:
@@ -195,17 +218,25 @@ def _reports(w: World, ledger: np.ndarray, present: np.ndarray, opening: np.ndar
     P = w.P
     if w.rates.get("fund.report_arithmetic", 0) > 0:
         # medical: one district's closing balance one fen off
-        j = next(n for n, r in enumerate(rows) if r[0] == "medical" and r[1] == P and r[3] == "closing_balance")
+        j = next(
+            n
+            for n, r in enumerate(rows)
+            if r[0] == "medical" and r[1] == P and r[3] == "closing_balance"
+        )
         r = rows[j]
         rows[j] = (r[0], r[1], r[2], r[3], r[4] + 1)
         w.mark("fund.report_arithmetic", "fund", ["medical"])
     if w.rates.get("fund.report_ledger_mismatch", 0) > 0:
         # maternity: a line, its total and the closing balance one fen up (adds up, disagrees)
         for n, r in enumerate(rows):
-            if r[0] == "maternity" and r[1] == P and r[3] in ("contribution_income", "total_income", "closing_balance"):
+            if (
+                r[0] == "maternity"
+                and r[1] == P
+                and r[3] in ("contribution_income", "total_income", "closing_balance")
+            ):
                 rows[n] = (r[0], r[1], r[2], r[3], r[4] + 1)
         w.mark("fund.report_ledger_mismatch", "fund", ["maternity"])
-    ins, mon, reg, line, amt = zip(*rows)
+    ins, mon, reg, line, amt = zip(*rows, strict=True)
     w.emit(
         "fund_reports",
         insurance=list(ins),
@@ -235,7 +266,18 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
             rows.append((f"TJ-{c}-EXP-01", ins, "expenditure", bank, m, exp, 0.35, True))
             rows.append((f"TJ-{c}-FIS-01", ins, "fiscal_special", bank, m, f1, 0.35, True))
             fis2[(i, k)] = len(rows)
-            rows.append((f"TJ-{c}-FIS-02", ins, "fiscal_special", BANKS[(i + 1) % 4], m, rest - f1, 1.45, True))
+            rows.append(
+                (
+                    f"TJ-{c}-FIS-02",
+                    ins,
+                    "fiscal_special",
+                    BANKS[(i + 1) % 4],
+                    m,
+                    rest - f1,
+                    1.45,
+                    True,
+                )
+            )
             if ins == "pension":  # a closed account the fund may no longer hold, empty
                 rows.append((f"TJ-{c}-OLD-01", ins, "fiscal_special", BANKS[3], m, 0, 0.35, False))
 
@@ -253,10 +295,33 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
     # near miss: an expenditure account with exactly two months of benefit expenditure
     i = INSURANCES.index("medical")
     move(i, 2 * be_p[i])
-    rows.append((f"TJ-{CODE['medical']}-EXP-02", "medical", "expenditure", BANKS[0], int(w.P), 2 * be_p[i], 0.35, True))
-    w.near_miss("fund.idle_expenditure_balance", "account", [f"TJ-{CODE['medical']}-EXP-02"], "exactly 2 months")
-    w.near_miss("fund.low_deposit_rate", "account", [f"TJ-{CODE['medical']}-EXP-02"], "rate exactly 0.35")
-    w.near_miss("fund.non_designated_account", "account", [f"TJ-{CODE['pension']}-OLD-01"], "not designated, empty")
+    rows.append(
+        (
+            f"TJ-{CODE['medical']}-EXP-02",
+            "medical",
+            "expenditure",
+            BANKS[0],
+            int(w.P),
+            2 * be_p[i],
+            0.35,
+            True,
+        )
+    )
+    w.near_miss(
+        "fund.idle_expenditure_balance",
+        "account",
+        [f"TJ-{CODE['medical']}-EXP-02"],
+        "exactly 2 months",
+    )
+    w.near_miss(
+        "fund.low_deposit_rate", "account", [f"TJ-{CODE['medical']}-EXP-02"], "rate exactly 0.35"
+    )
+    w.near_miss(
+        "fund.non_designated_account",
+        "account",
+        [f"TJ-{CODE['pension']}-OLD-01"],
+        "not designated, empty",
+    )
 
     plan = [
         ("fund.non_designated_account", "fiscal_special", "NDA"),
@@ -286,7 +351,7 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
             ids.append(aid)
         w.mark(code, "account", ids)
 
-    aid, ins, acct, bank, mon, bal, rate, des = zip(*rows)
+    aid, ins, acct, bank, mon, bal, rate, des = zip(*rows, strict=True)
     w.emit(
         "bank_accounts",
         account_id=list(aid),

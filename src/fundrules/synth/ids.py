@@ -212,7 +212,7 @@ class EmployerIdFactory:
         region = np.asarray(region, np.int64)
         out = uscc_codes(self.rng, region)
         while True:
-            u, first = np.unique(out, return_index=True)
+            _, first = np.unique(out, return_index=True)
             dup = np.ones(out.size, bool)
             dup[first] = False
             if self._sorted.size:

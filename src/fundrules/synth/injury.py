@@ -60,9 +60,11 @@ def one_time_limit(grade: np.ndarray, base: np.ndarray) -> np.ndarray:
 def background(w: World, pop: dict[str, np.ndarray]) -> None:
     rng = w.rng
     P = w.P
-    cand = np.flatnonzero((pop["role"] == WORKER) & np.isnat(pop["rdate"]) & (pop["hire"] <= w.ws - td(60)))
-    n_rec = max(8, int(round(cand.size * 0.002)))
-    n_hist = max(4, int(round(cand.size * 0.004)))
+    cand = np.flatnonzero(
+        (pop["role"] == WORKER) & np.isnat(pop["rdate"]) & (pop["hire"] <= w.ws - td(60))
+    )
+    n_rec = max(8, round(cand.size * 0.002))
+    n_hist = max(4, round(cand.size * 0.004))
     pick = rng.choice(cand, min(n_rec + n_hist, cand.size), replace=False)
     rec, hist = pick[:n_rec], pick[n_rec:]
     pop["injured"][pick] = True
@@ -73,7 +75,12 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
     recog = app + td(rng.integers(10, 45, rec.size))
     recog = np.where(recog > w.pe, NAT, recog)
     app = np.minimum(app, w.pe)
-    graded = (mn_of(acc) == P - 3) & ~np.isnat(recog) & (recog <= w.pe - td(10)) & (rng.random(rec.size) < 0.5)
+    graded = (
+        (mn_of(acc) == P - 3)
+        & ~np.isnat(recog)
+        & (recog <= w.pe - td(10))
+        & (rng.random(rec.size) < 0.5)
+    )
     grade = np.where(graded, rng.integers(5, 11, rec.size), INT_NULL)
     case_rows(w, rec, pop["employer"][rec], acc, app, recog, grade)
     done = ~np.isnat(recog)
@@ -94,6 +101,10 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
     # grade 1-4: the fund pays a monthly disability allowance
     d = np.flatnonzero(pop["role"] == DISABLED)
     _disabled(w, d, pop["birth"][d])
+    if d.size < 3:  # small cities: someone is paid every month
+        j = new_persons(w, 3 - d.size, 35, 58)
+        resident_medical(w, j)
+        _disabled(w, j, w.people.arrays()["birth"][j])
 
 
 def pay_range_random(w: World, idx: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
@@ -106,7 +117,11 @@ def pay_range_random(w: World, idx: np.ndarray, lo: np.ndarray, hi: np.ndarray) 
 
 
 def _disabled(
-    w: World, idx: np.ndarray, birth: np.ndarray, grade: np.ndarray | None = None, m_hi: int | None = None
+    w: World,
+    idx: np.ndarray,
+    birth: np.ndarray,
+    grade: np.ndarray | None = None,
+    m_hi: int | None = None,
 ) -> np.ndarray:
     """Old grade 1-4 (or given) cases paid a monthly allowance over the window."""
     rng = w.rng
@@ -115,7 +130,15 @@ def _disabled(
     acc = np.maximum(acc, add_months(birth, 19 * 12))
     hire = acc - td(rng.integers(200, 3000, n))
     emp = rng.integers(0, w.ctx["insured_pe"].size, n)
-    enroll(w, idx, "injury", "employee", hire, np.minimum(acc + td(rng.integers(365, 900, n)), w.ws - ONE_DAY), emp)
+    enroll(
+        w,
+        idx,
+        "injury",
+        "employee",
+        hire,
+        np.minimum(acc + td(rng.integers(365, 900, n)), w.ws - ONE_DAY),
+        emp,
+    )
     app = acc + td(rng.integers(5, 90, n))
     recog = app + td(rng.integers(10, 60, n))
     if grade is None:
@@ -125,7 +148,15 @@ def _disabled(
     grade = np.asarray(grade, np.int64)
     pct = np.where((grade >= 1) & (grade <= 4), ALLOWANCE_PCT[np.clip(grade, 0, 4)], 60)
     amount = (base_old * pct + 50) // 100
-    pay_range(w, idx, "injury", "disability_allowance", np.full(n, w.months[0]), np.full(n, w.P if m_hi is None else m_hi), amount)
+    pay_range(
+        w,
+        idx,
+        "injury",
+        "disability_allowance",
+        np.full(n, w.months[0]),
+        np.full(n, w.P if m_hi is None else m_hi),
+        amount,
+    )
     return amount
 
 
@@ -156,7 +187,7 @@ def fresh_injured(
 def plant(w: World) -> None:
     P = w.P
     rng = w.rng
-    ps, pe = w.ps, w.pe
+    ps = w.ps
     ids = w.people.id_text
 
     code = "injury.insured_after_accident"
@@ -232,7 +263,9 @@ def plant(w: World) -> None:
     if n:
         acc = ps + td(rng.integers(0, 28, n))
         prev = np.where(np.arange(n) == 0, add_months(acc, -12), acc - td(rng.integers(20, 330, n)))
-        idx, emp, *_ = fresh_injured(w, n, acc, enroll_start=prev - td(rng.integers(400, 2000, n)), recognized=False)
+        idx, emp, *_ = fresh_injured(
+            w, n, acc, enroll_start=prev - td(rng.integers(400, 2000, n)), recognized=False
+        )
         case_rows(w, idx, emp, prev, prev + td(7), prev + td(30))
         w.mark(code, "person", ids(idx))
     acc = np.array([ps + td(9)])
@@ -255,8 +288,14 @@ def plant(w: World) -> None:
     acc = np.array([month_start(P - 2) + td(3)])
     idx, *_ = fresh_injured(w, 1, acc)
     pay(w, idx, "injury", "injury_medical", np.full(1, P), np.array([250000]))
-    visits(w, idx, np.array([month_start(P - 1) + td(4)]), [(regular(w), None, None, None)], dx=DX_ID["S62.3"])
+    visits(
+        w,
+        idx,
+        np.array([month_start(P - 1) + td(4)]),
+        [(regular(w), None, None, None)],
+        dx=DX_ID["S62.3"],
+    )
     w.near_miss(code, "person", ids(idx), "injury-coded visit in the month before the payment")
 
 
-__all__ = ["background", "plant", "host_employers"]
+__all__ = ["background", "host_employers", "plant"]

@@ -11,7 +11,18 @@ from __future__ import annotations
 import numpy as np
 
 from .city import WORKER
-from .common import DISTRICTS, expand, hire_fresh_workers, money, new_persons, pay, random_base, rank_within, ranks, td
+from .common import (
+    DISTRICTS,
+    expand,
+    hire_fresh_workers,
+    money,
+    new_persons,
+    pay,
+    random_base,
+    rank_within,
+    ranks,
+    td,
+)
 from .dates import DAY, ONE_DAY, add_months, age_on, mn_of, month_end, month_start, random_dates
 from .schema import INT_NULL
 from .world import Coded, World
@@ -65,7 +76,9 @@ def claim_rows(
     inw = (m >= w.months[0]) & (m <= w.P)
     i = np.flatnonzero(inw)
     pay(w, np.asarray(idx)[i], "maternity", "maternity_allowance", m[i], np.asarray(amount)[i])
-    med = np.where(np.asarray(event_type)[i] == 0, money(w, i.size, 3000, 6000), money(w, i.size, 500, 1500))
+    med = np.where(
+        np.asarray(event_type)[i] == 0, money(w, i.size, 3000, 6000), money(w, i.size, 500, 1500)
+    )
     pay(w, np.asarray(idx)[i], "maternity", "maternity_medical", m[i], med)
 
 
@@ -73,7 +86,9 @@ def _types(w: World, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = w.rng
     et = rng.choice(4, n, p=[0.9, 0.04, 0.03, 0.03])
     twins = (et == 0) & (rng.random(n) < 0.05)
-    babies = np.where(et == 0, np.where(twins, 2, np.where(rng.random(n) < 0.3, INT_NULL, 1)), INT_NULL)
+    babies = np.where(
+        et == 0, np.where(twins, 2, np.where(rng.random(n) < 0.3, INT_NULL, 1)), INT_NULL
+    )
     dyst = (et == 0) & (rng.random(n) < 0.15)
     return et, babies, dyst
 
@@ -100,6 +115,12 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
     wage = w.employers.arrays()["avg_wage"][emp]
     cm = rng.integers(13, 181, n)
     claim_rows(w, f, emp, et, event, babies, dyst, days, formula(wage, days), wage, cm)
+    # small cities: a few births every month, so the fund pays something each month
+    em = mn_of(event)
+    for m in w.months:
+        short = 2 - int(np.count_nonzero(em == m))
+        if short > 0:
+            fresh_claims(w, short, month_start(m) + td(rng.integers(0, 25, short)))
 
 
 def fresh_claims(
@@ -127,7 +148,11 @@ def fresh_claims(
     if idx is None:
         if birth is None:
             birth = add_months(event, -12 * rng.integers(24, 38, n) - rng.integers(0, 12, n))
-            birth = np.where((birth - birth.astype("datetime64[M]").astype(DAY)).astype(int) > 26, birth - td(4), birth)
+            birth = np.where(
+                (birth - birth.astype("datetime64[M]").astype(DAY)).astype(int) > 26,
+                birth - td(4),
+                birth,
+            )
         idx = new_persons(w, n, male=male, birth=birth)
         if employer is None:
             employer = new_employers(w, n)
@@ -147,7 +172,9 @@ def new_employers(w: World, n: int, established: np.ndarray | None = None) -> np
     return w.employers.add(w.rng.choice(DISTRICTS, n), established, random_base(w, n))
 
 
-def coworkers(w: World, employer: np.ndarray, k: np.ndarray, start: np.ndarray | None = None) -> None:
+def coworkers(
+    w: World, employer: np.ndarray, k: np.ndarray, start: np.ndarray | None = None
+) -> None:
     """k extra insured workers at each employer (long enrolled unless a start is given)."""
     owner = np.repeat(np.arange(len(employer)), k)
     if owner.size == 0:
@@ -157,8 +184,7 @@ def coworkers(w: World, employer: np.ndarray, k: np.ndarray, start: np.ndarray |
     hire_fresh_workers(w, idx, employer=np.asarray(employer)[owner], start=st)
 
 
-def plant(w: World) -> None:  # noqa: C901
-    P = w.P
+def plant(w: World) -> None:
     rng = w.rng
     ps = w.ps
     ids = w.people.id_text
@@ -205,7 +231,11 @@ def plant(w: World) -> None:  # noqa: C901
         wage = w.employers.arrays()["avg_wage"][emp]
         d = max_days(np.zeros(n, int), np.ones(n, int), np.zeros(n, bool))
         tol = wage * d * 101 // 3000
-        amt = np.where(np.arange(n) == 0, tol + 1, (formula(wage, d) * rng.uniform(1.05, 1.5, n)).astype(np.int64))
+        amt = np.where(
+            np.arange(n) == 0,
+            tol + 1,
+            (formula(wage, d) * rng.uniform(1.05, 1.5, n)).astype(np.int64),
+        )
         idx, _ = fresh_claims(w, n, in_p(n), employer=emp, amount=amt)
         w.mark(code, "person", ids(idx))
     emp = new_employers(w, 1)
@@ -220,7 +250,9 @@ def plant(w: World) -> None:  # noqa: C901
         et = np.where(birth_kind, 0, 1)
         over = np.where(np.arange(n) == 0, 1, rng.integers(5, 60, n))
         d = np.where(birth_kind, 98 + EXTENSION, 15) + over
-        idx, _ = fresh_claims(w, n, in_p(n), event_type=et, babies=np.where(birth_kind, 1, INT_NULL), days=d)
+        idx, _ = fresh_claims(
+            w, n, in_p(n), event_type=et, babies=np.where(birth_kind, 1, INT_NULL), days=d
+        )
         w.mark(code, "person", ids(idx))
     idx, _ = fresh_claims(w, 1, in_p(1), babies=2, dystocia=True)
     w.near_miss(code, "person", ids(idx), "twins with dystocia: 188 days, the maximum")
@@ -253,7 +285,11 @@ def plant(w: World) -> None:  # noqa: C901
         young = np.arange(n) % 2 == 1  # founded 11 months before the event
         est = np.where(young, add_months(ev, -11), w.ws - td(3000))
         emp = new_employers(w, n, est)
-        start = np.where(np.arange(n) == 0, add_months(ev, -10) + ONE_DAY, add_months(ev, -rng.integers(3, 10, n)))
+        start = np.where(
+            np.arange(n) == 0,
+            add_months(ev, -10) + ONE_DAY,
+            add_months(ev, -rng.integers(3, 10, n)),
+        )
         start = np.where(young, add_months(ev, -6), start)
         co_start = np.where(young, est + td(5), w.ws - td(3000))
         coworkers(w, emp, np.where(young, 4, 2), start=co_start)
@@ -264,7 +300,12 @@ def plant(w: World) -> None:  # noqa: C901
     coworkers(w, emp, np.array([2, 3]))
     start = np.array([add_months(ev[:1], -10)[0], add_months(ev[1:], -5)[0]])
     idx, _ = fresh_claims(w, 2, ev, employer=emp, enroll_start=start, cm=24)
-    w.near_miss(code, "person", ids(idx), "enrolled exactly 10 months before (3 insured) / 5 months with 4 insured")
+    w.near_miss(
+        code,
+        "person",
+        ids(idx),
+        "enrolled exactly 10 months before (3 insured) / 5 months with 4 insured",
+    )
 
 
 def _concentration(w: World, shapes: np.ndarray, mark: bool) -> None:
@@ -288,4 +329,4 @@ def _concentration(w: World, shapes: np.ndarray, mark: bool) -> None:
         w.near_miss(code, "employer", subj, "; ".join(f"{a} claims/{b} insured" for a, b in shapes))
 
 
-__all__ = ["background", "plant", "month_end", "expand", "random_dates"]
+__all__ = ["background", "expand", "month_end", "plant", "random_dates"]

@@ -15,7 +15,16 @@ import numpy as np
 
 from .city import DEAD_PAST, PRISON
 from .common import DISTRICTS, birth_for_age, new_persons, ranks, resident_medical, td
-from .dates import DAY, ONE_DAY, add_months, age_on, days_in_month, mn_of, month_end, month_start, random_dates
+from .dates import (
+    DAY,
+    ONE_DAY,
+    add_months,
+    age_on,
+    days_in_month,
+    mn_of,
+    month_start,
+    random_dates,
+)
 from .schema import INT_NULL
 from .world import Coded, Seq, World
 
@@ -74,20 +83,32 @@ def build_catalog(w: World) -> Catalog:
     amin: list[int] = []
     amax: list[int] = []
 
-    def add(code, name, c, cap_yuan, md, sex=None, lo=INT_NULL, hi=INT_NULL):  # noqa: ANN001
+    def add(code, name, c, cap_yuan, md, sex=None, lo=INT_NULL, hi=INT_NULL):
         codes.append(code)
         names.append(name)
         cat.append(CATEGORIES.index(c))
-        cap.append(INT_NULL if cap_yuan is None else int(round(cap_yuan * 10000)))
+        cap.append(INT_NULL if cap_yuan is None else round(cap_yuan * 10000))
         maxd.append(np.nan if md is None else float(md))
         restrict.append(sex)
         amin.append(lo)
         amax.append(hi)
 
     for k in range(1, 151):
-        add(f"D{k:04d}", f"药品{k}", "drug", round(float(rng.uniform(0.5, 300)), 4), [3, 4, 6][k % 3])
+        add(
+            f"D{k:04d}",
+            f"药品{k}",
+            "drug",
+            round(float(rng.uniform(0.5, 300)), 4),
+            [3, 4, 6][k % 3],
+        )
     for k in range(1, 41):
-        add(f"E{k:04d}", f"检查{k}", "exam", round(float(rng.uniform(20, 800)), 2), 1 if k % 4 else 2)
+        add(
+            f"E{k:04d}",
+            f"检查{k}",
+            "exam",
+            round(float(rng.uniform(20, 800)), 2),
+            1 if k % 4 else 2,
+        )
     for k in range(1, 31):
         add(f"T{k:04d}", f"治疗{k}", "treatment", round(float(rng.uniform(10, 300)), 2), 1 + k % 4)
     for k in range(1, 21):
@@ -155,13 +176,15 @@ def emit_catalog(w: World, cat: Catalog) -> None:
         "item_catalog",
         item_code=cat.codes,
         name=cat.names,
-        restrict_sex=Coded(np.array([-1 if r is None else "MF".index(r) for r in cat.restrict]), ["M", "F"]),
+        restrict_sex=Coded(
+            np.array([-1 if r is None else "MF".index(r) for r in cat.restrict]), ["M", "F"]
+        ),
         min_age=cat.min_age,
         max_age=cat.max_age,
         max_daily_quantity=cat.max_daily,
         max_unit_price=cat.cap_li,
     )
-    a, b, s = zip(*cat.conflicts)
+    a, b, s = zip(*cat.conflicts, strict=True)
     w.emit("item_conflicts", item_code_a=list(a), item_code_b=list(b), scope=list(s))
 
 
@@ -188,13 +211,15 @@ class Providers:
 
 def build_providers(w: World) -> Providers:
     rng = w.rng
-    n = max(60, int(round(w.n_persons * w.vol.providers_per_person)))
-    n_h = max(30, int(round(0.3 * n)))
-    per_level = [max(10, int(round(n_h * s))) for s in (0.45, 0.35, 0.20)]
+    n = max(60, round(w.n_persons * w.vol.providers_per_person))
+    n_h = max(30, round(0.3 * n))
+    per_level = [max(10, round(n_h * s)) for s in (0.45, 0.35, 0.20)]
     n_h = sum(per_level)
-    n_p = max(10, int(round(0.25 * n)))
+    n_p = max(10, round(0.25 * n))
     n_c = max(20, n - n_h - n_p)
-    level = np.concatenate([np.full(k, lv + 1) for lv, k in enumerate(per_level)] + [np.ones(n_c + n_p, int)])
+    level = np.concatenate(
+        [np.full(k, lv + 1) for lv, k in enumerate(per_level)] + [np.ones(n_c + n_p, int)]
+    )
     ptype = np.concatenate([np.zeros(n_h, int), np.ones(n_c, int), np.full(n_p, 2)])
     district = rng.choice(DISTRICTS, ptype.size)
     factor = np.ones(ptype.size)
@@ -203,9 +228,12 @@ def build_providers(w: World) -> Providers:
         factor[start : start + k] = rng.permutation(np.linspace(0.85, 1.15, k))
         start += k
     prefix = np.where(ptype == 2, "P", "H")
-    ids = [f"{p}{d}{i:05d}" for i, (p, d) in enumerate(zip(prefix, district))]
+    ids = [f"{p}{d}{i:05d}" for i, (p, d) in enumerate(zip(prefix, district, strict=True))]
     kind = ["医院", "社区卫生服务中心", "大药房"]
-    names = [f"天津{['', '一级', '二级', '三级'][lv] if t == 0 else ''}{kind[t]}{i}" for i, (t, lv) in enumerate(zip(ptype, level))]
+    names = [
+        f"天津{['', '一级', '二级', '三级'][lv] if t == 0 else ''}{kind[t]}{i}"
+        for i, (t, lv) in enumerate(zip(ptype, level, strict=True))
+    ]
     return Providers(ids, names, ptype, level, district, factor)
 
 
@@ -231,7 +259,11 @@ def _line_values(
     md = cat.max_daily[item]
     dose = np.minimum(rng.integers(1, 4, n), np.where(np.isnan(md), 3, md)).astype(np.int64)
     if drug_days:
-        days = rng.choice(np.array([1, 2, 3, 5, 7, 10, 14, 28, 30]), n, p=[0.1, 0.1, 0.2, 0.15, 0.2, 0.1, 0.08, 0.05, 0.02])
+        days = rng.choice(
+            np.array([1, 2, 3, 5, 7, 10, 14, 28, 30]),
+            n,
+            p=[0.1, 0.1, 0.2, 0.15, 0.2, 0.1, 0.08, 0.05, 0.02],
+        )
         days = np.where(is_drug, days, -1)
     else:
         days = np.full(n, -1)
@@ -245,8 +277,17 @@ def _line_values(
     return qty.astype(np.float32), price, amount, days.astype(np.int8)
 
 
-def _emit_items(w: World, sid: np.ndarray, line_no: np.ndarray, item: np.ndarray, date: np.ndarray,
-                qty: np.ndarray, price: np.ndarray, amount: np.ndarray, days: np.ndarray) -> None:
+def _emit_items(
+    w: World,
+    sid: np.ndarray,
+    line_no: np.ndarray,
+    item: np.ndarray,
+    date: np.ndarray,
+    qty: np.ndarray,
+    price: np.ndarray,
+    amount: np.ndarray,
+    days: np.ndarray,
+) -> None:
     cat: Catalog = w.ctx["catalog"]
     big = price.max(initial=0) >= 2**31 or amount.max(initial=0) >= 2**31
     money_t = np.int64 if big else np.int32  # compact while held; written as decimals
@@ -264,7 +305,9 @@ def _emit_items(w: World, sid: np.ndarray, line_no: np.ndarray, item: np.ndarray
     )
 
 
-def _emit_settlements(w: World, sid, person, provider, vt, admit, discharge, dx, total, fund, period) -> None:  # noqa: ANN001
+def _emit_settlements(
+    w: World, sid, person, provider, vt, admit, discharge, dx, total, fund, period
+) -> None:
     pr: Providers = w.ctx["providers"]
     n = len(sid)
     total = np.asarray(total)
@@ -301,7 +344,9 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
     vol = w.vol
     n = pop["role"].size
     can = ~np.isin(pop["role"], [DEAD_PAST, PRISON])
-    death_m = np.where(np.isnat(pop["death"]), 10**9, mn_of(np.where(np.isnat(pop["death"]), w.pe, pop["death"])))
+    death_m = np.where(
+        np.isnat(pop["death"]), 10**9, mn_of(np.where(np.isnat(pop["death"]), w.pe, pop["death"]))
+    )
     # one stay at most per person in the window, in a month they are alive through
     stay_m = np.where(rng.random(n) < vol.inpatient_rate * 4, rng.integers(w.P - 3, w.P + 1, n), -1)
     stay_m = np.where(can & (stay_m >= 0) & (death_m > stay_m), stay_m, -1)
@@ -317,20 +362,23 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
             continue
         alive = can & (death_m > m)
         inp = np.flatnonzero(alive & (stay_m == m))
-        if m == w.P or share >= 1:
-            keep = inp
-        else:
-            keep = inp[rng.random(inp.size) < share]
+        keep = inp if share >= 1 else inp[rng.random(inp.size) < share]
         _stays_background(w, m, keep, pop, hospitals, force_all=(m == w.P))
         out = np.flatnonzero(alive & (stay_m != m))
         if share < 1:
             out = out[rng.random(out.size) < share]
-        lam = max(vol.settlements_per_person - vol.inpatient_rate, 0.05) * n / max(np.count_nonzero(can), 1)
+        lam = (
+            max(vol.settlements_per_person - vol.inpatient_rate, 0.05)
+            * n
+            / max(np.count_nonzero(can), 1)
+        )
         for lo in range(0, out.size, BLOCK):  # blocks bound the temporaries' memory
             _outpatient_month(w, m, out[lo : lo + BLOCK], lam, pop)
 
 
-def _outpatient_month(w: World, m: int, persons: np.ndarray, lam: float, pop: dict[str, np.ndarray]) -> None:
+def _outpatient_month(
+    w: World, m: int, persons: np.ndarray, lam: float, pop: dict[str, np.ndarray]
+) -> None:
     rng = w.rng
     cat: Catalog = w.ctx["catalog"]
     pr: Providers = w.ctx["providers"]
@@ -361,7 +409,9 @@ def _outpatient_month(w: World, m: int, persons: np.ndarray, lam: float, pop: di
     start = np.floor(rng.random(S) * K).astype(np.int64)
     stride = 1 + np.floor(rng.random(S) * (K - 1)).astype(np.int64)
     pos = (start[lo] + r * stride[lo]) % K[lo]
-    item = np.where(is_ph[lo], cat.pool_drug[np.minimum(pos, Kd - 1)], cat.pool_out[np.minimum(pos, Ko - 1)])
+    item = np.where(
+        is_ph[lo], cat.pool_drug[np.minimum(pos, Kd - 1)], cat.pool_out[np.minimum(pos, Ko - 1)]
+    )
     # a few visits bill one restricted or conflict-table item, always to a fitting person
     first = np.cumsum(L) - L
     spec = np.flatnonzero((rng.random(S) < 0.03) & ~is_ph)
@@ -372,10 +422,24 @@ def _outpatient_month(w: World, m: int, persons: np.ndarray, lam: float, pop: di
     total = np.add.reduceat(amount, first)
     ratio = rng.integers(5000, 9001, S)
     fund = (total * ratio + 5000) // 10000
-    _emit_settlements(w, sid, owner, prov, vt, date, np.where(rng.random(S) < 0.5, date, np.datetime64("NaT")), dx, total, fund, m)
+    _emit_settlements(
+        w,
+        sid,
+        owner,
+        prov,
+        vt,
+        date,
+        np.where(rng.random(S) < 0.5, date, np.datetime64("NaT")),
+        dx,
+        total,
+        fund,
+        m,
+    )
 
 
-def _fitting_special(w: World, cat: Catalog, person: np.ndarray, date: np.ndarray, pop: dict[str, np.ndarray]) -> np.ndarray:
+def _fitting_special(
+    w: World, cat: Catalog, person: np.ndarray, date: np.ndarray, pop: dict[str, np.ndarray]
+) -> np.ndarray:
     """A sex-, age- or conflict-table item that fits the person with a margin."""
     rng = w.rng
     n = person.size
@@ -384,7 +448,11 @@ def _fitting_special(w: World, cat: Catalog, person: np.ndarray, date: np.ndarra
     conflict = np.array([cat.id(c) for c in ("T0501", "T0502", "E0501", "E0502", "D0501", "D0502")])
     out = rng.choice(conflict, n)
     kind = rng.integers(0, 3, n)
-    sex_item = np.where(male, rng.choice([cat.id("E0951"), cat.id("D0951")], n), rng.choice([cat.id("E0901"), cat.id("D0901"), cat.id("T0901")], n))
+    sex_item = np.where(
+        male,
+        rng.choice([cat.id("E0951"), cat.id("D0951")], n),
+        rng.choice([cat.id("E0901"), cat.id("D0901"), cat.id("T0901")], n),
+    )
     out = np.where(kind == 0, sex_item, out)
     age_item = np.full(n, -1)
     age_item = np.where(age >= 20, cat.id("D0811"), age_item)
@@ -396,7 +464,14 @@ def _fitting_special(w: World, cat: Catalog, person: np.ndarray, date: np.ndarra
     return out
 
 
-def _stays_background(w: World, m: int, persons: np.ndarray, pop: dict[str, np.ndarray], hospitals: np.ndarray, force_all: bool) -> None:
+def _stays_background(
+    w: World,
+    m: int,
+    persons: np.ndarray,
+    pop: dict[str, np.ndarray],
+    hospitals: np.ndarray,
+    force_all: bool,
+) -> None:
     rng = w.rng
     pr: Providers = w.ctx["providers"]
     n = persons.size
@@ -448,7 +523,9 @@ def add_stays(
     if bed_extra_day is not None:
         beds = beds + np.asarray(bed_extra_day, np.int64)
     sid = w.seq("settlement", n)
-    bed_item = np.array([cat.id("B0001"), cat.id("B0001"), cat.id("B0002"), cat.id("B0003")])[pr.level[provider]]
+    bed_item = np.array([cat.id("B0001"), cat.id("B0001"), cat.id("B0002"), cat.id("B0003")])[
+        pr.level[provider]
+    ]
     bo = np.repeat(np.arange(n), beds)
     b_date = admit[bo] + ranks(beds).astype("timedelta64[D]")
     b_item = bed_item[bo]
@@ -518,7 +595,9 @@ def finalize(w: World) -> None:
     offs = np.cumsum([0] + [c["sid"].size for c in chunks])
     lk = ["line_owner", "item", "date", "qty", "price", "amount", "days", "bal"]
     lines = {k: np.concatenate([c[k] for c in chunks]) for k in lk}
-    lines["line_owner"] = np.concatenate([c["line_owner"] + o for c, o in zip(chunks, offs[:-1])])
+    lines["line_owner"] = np.concatenate(
+        [c["line_owner"] + o for c, o in zip(chunks, offs[:-1], strict=True)]
+    )
     n = s["sid"].size
     prov = s["provider"]
     per = s["period"]
@@ -535,7 +614,9 @@ def finalize(w: World) -> None:
     outl = np.flatnonzero(~free)
     if outl.size:
         fund = _outlier_funds(w, s, fund, free)
-    items_sum = np.bincount(lines["line_owner"], weights=lines["amount"], minlength=n).astype(np.int64)
+    items_sum = np.bincount(lines["line_owner"], weights=lines["amount"], minlength=n).astype(
+        np.int64
+    )
     ratio = rng.uniform(0.6, 0.85, n)
     total = np.maximum(np.round(fund / ratio).astype(np.int64), items_sum + 10000)
     bal_amount = total - items_sum
@@ -544,13 +625,37 @@ def finalize(w: World) -> None:
     lines["price"][b] = lines["amount"][b] * 100
     lo = lines["line_owner"]
     line_no = ranks(np.bincount(lo, minlength=n)) + 1
-    _emit_items(w, s["sid"][lo], line_no, lines["item"], lines["date"], lines["qty"], lines["price"], lines["amount"], lines["days"])
-    _emit_settlements(w, s["sid"], s["person"], prov, INP, s["admit"], s["discharge"], s["dx"], total, fund, s["period"])
+    _emit_items(
+        w,
+        s["sid"][lo],
+        line_no,
+        lines["item"],
+        lines["date"],
+        lines["qty"],
+        lines["price"],
+        lines["amount"],
+        lines["days"],
+    )
+    _emit_settlements(
+        w,
+        s["sid"],
+        s["person"],
+        prov,
+        INP,
+        s["admit"],
+        s["discharge"],
+        s["dx"],
+        total,
+        fund,
+        s["period"],
+    )
     w.ctx["stays"] = []
     emit_providers(w, pr)
 
 
-def _outlier_funds(w: World, s: dict[str, np.ndarray], fund: np.ndarray, free: np.ndarray) -> np.ndarray:
+def _outlier_funds(
+    w: World, s: dict[str, np.ndarray], fund: np.ndarray, free: np.ndarray
+) -> np.ndarray:
     pr: Providers = w.ctx["providers"]
     prov = s["provider"]
     per = s["period"]
@@ -572,7 +677,14 @@ def visits(
     w: World,
     person: np.ndarray,
     date: np.ndarray,
-    lines: list[tuple[np.ndarray | int, float | np.ndarray | None, np.ndarray | int | None, np.ndarray | int | None]],
+    lines: list[
+        tuple[
+            np.ndarray | int,
+            float | np.ndarray | None,
+            np.ndarray | int | None,
+            np.ndarray | int | None,
+        ]
+    ],
     vt: int = OUT,
     provider: np.ndarray | None = None,
     dx: np.ndarray | int | None = None,
@@ -612,13 +724,19 @@ def visits(
     _emit_items(w, sid[owner], line_no, item, date[owner], qty, price, amount, days)
     total = amount.reshape(n, k).sum(axis=1)
     fund = (total * 7 + 5) // 10
-    _emit_settlements(w, sid, np.asarray(person), provider, vt, date, date, dx, total, fund, mn_of(date))
+    _emit_settlements(
+        w, sid, np.asarray(person), provider, vt, date, date, dx, total, fund, mn_of(date)
+    )
     return sid
 
 
 def regular(w: World, kind: str = "drug") -> int:
     cat: Catalog = w.ctx["catalog"]
-    pool = cat.pool_drug if kind == "drug" else cat.pool_out[cat.category[cat.pool_out] == CATEGORIES.index(kind)]
+    pool = (
+        cat.pool_drug
+        if kind == "drug"
+        else cat.pool_out[cat.category[cat.pool_out] == CATEGORIES.index(kind)]
+    )
     return int(w.rng.choice(pool))
 
 
@@ -630,22 +748,23 @@ def hospitals_of_level(w: World, level: int | None = None) -> np.ndarray:
     return np.flatnonzero(base & (np.arange(pr.ptype.size) < w.ctx["n_bg_providers"]))
 
 
-def patients(w: World, n: int, age_lo: float = 30, age_hi: float = 70, male=None) -> np.ndarray:  # noqa: ANN001
+def patients(w: World, n: int, age_lo: float = 30, age_hi: float = 70, male=None) -> np.ndarray:
     """Fresh insured residents with no other records."""
     idx = new_persons(w, n, age_lo, age_hi, male=male)
     resident_medical(w, idx)
     return idx
 
 
-def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
-    P = w.P
+def plant(w: World) -> None:
     rng = w.rng
     cat: Catalog = w.ctx["catalog"]
     ids = w.people.id_text
-    ps, pe = w.ps, w.pe
+    ps = w.ps
     hosp = hospitals_of_level(w)
 
-    def stay_dates(n: int, nights_lo: int = 3, nights_hi: int = 8, lo_day: int = 1, hi_day: int = 18):
+    def stay_dates(
+        n: int, nights_lo: int = 3, nights_hi: int = 8, lo_day: int = 1, hi_day: int = 18
+    ):
         a = ps + td(rng.integers(lo_day, hi_day, n))
         return a, a + td(rng.integers(nights_lo, nights_hi, n))
 
@@ -665,7 +784,14 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
     w.near_miss(code, "person", ids(idx), "visit on the day of death")
     idx = patients(w, 1, 55, 85)
     w.emit("deaths", person_id=idx, death_date=np.array([ps + td(12)]), source="civil_affairs")
-    add_stays(w, idx, rng.choice(hosp, 1), np.array([ps + td(4)]), np.array([ps + td(12)]), np.array([DX_ID["I21.9"]]))
+    add_stays(
+        w,
+        idx,
+        rng.choice(hosp, 1),
+        np.array([ps + td(4)]),
+        np.array([ps + td(12)]),
+        np.array([DX_ID["I21.9"]]),
+    )
     w.near_miss(code, "person", ids(idx), "died on the discharge day")
 
     code = "medical.overlapping_inpatient"
@@ -700,13 +826,17 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
         w.mark(code, "person", ids(idx))
     idx = patients(w, 1)
     h = rng.choice(hosp, 1)
-    add_stays(w, idx, h, np.array([ps - td(25)]), np.array([ps - td(20)]), np.array([DX_ID["I63.9"]]))
+    add_stays(
+        w, idx, h, np.array([ps - td(25)]), np.array([ps - td(20)]), np.array([DX_ID["I63.9"]])
+    )
     add_stays(w, idx, h, np.array([ps - td(4)]), np.array([ps + td(3)]), np.array([DX_ID["I63.9"]]))
     w.near_miss(code, "person", ids(idx), "readmitted 16 days after discharge")
     idx = patients(w, 1)
     h = rng.choice(hosp, 1)
     starts = ps - td(40) + td(np.arange(6) * 12)
-    add_stays(w, np.repeat(idx, 6), np.repeat(h, 6), starts, starts + td(2), np.full(6, DX_ID["Z51.1"]))
+    add_stays(
+        w, np.repeat(idx, 6), np.repeat(h, 6), starts, starts + td(2), np.full(6, DX_ID["Z51.1"])
+    )
     w.near_miss(code, "person", ids(idx), "planned chemotherapy cycles (Z51)")
 
     code = "medical.sex_restricted_item"
@@ -715,7 +845,12 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
         male = np.arange(n) % 2 == 0
         idx = patients(w, n, 25, 60, male=male)
         item = np.where(male, cat.id("E0901"), cat.id("E0951"))
-        visits(w, idx, ps + td(rng.integers(0, 28, n)), [(item, None, None, None), (regular(w), None, None, None)])
+        visits(
+            w,
+            idx,
+            ps + td(rng.integers(0, 28, n)),
+            [(item, None, None, None), (regular(w), None, None, None)],
+        )
         w.mark(code, "person", ids(idx))
 
     code = "medical.age_restricted_item"
@@ -754,7 +889,9 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
         w.mark(code, "person", ids(idx))
     idx = patients(w, 1)
     drug = int(cat.pool_drug[0])
-    visits(w, idx, np.array([ps + td(5)]), [(drug, float(cat.max_daily[drug] * 30), None, 30)], vt=PHA)
+    visits(
+        w, idx, np.array([ps + td(5)]), [(drug, float(cat.max_daily[drug] * 30), None, 30)], vt=PHA
+    )
     w.near_miss(code, "person", ids(idx), "30 days at the daily maximum")
 
     code = "medical.bed_days_exceed_stay"
@@ -762,7 +899,15 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
     if n:
         idx = patients(w, n)
         a, d = stay_dates(n, 2, 9)
-        add_stays(w, idx, rng.choice(hosp, n), a, d, np.full(n, DX_ID["J18.9"]), bed_extra_day=np.ones(n, np.int64))
+        add_stays(
+            w,
+            idx,
+            rng.choice(hosp, n),
+            a,
+            d,
+            np.full(n, DX_ID["J18.9"]),
+            bed_extra_day=np.ones(n, np.int64),
+        )
         w.mark(code, "person", ids(idx))
 
     code = "medical.duplicate_charge"
@@ -771,7 +916,12 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
     if n:
         idx = patients(w, n)
         e = rng.choice(exam1, n)
-        visits(w, idx, ps + td(rng.integers(0, 28, n)), [(e, 1, None, None), (e, 1, None, None), (regular(w), None, None, None)])
+        visits(
+            w,
+            idx,
+            ps + td(rng.integers(0, 28, n)),
+            [(e, 1, None, None), (e, 1, None, None), (regular(w), None, None, None)],
+        )
         w.mark(code, "person", ids(idx))
     idx = patients(w, 1)
     t = cat.id("M0001")  # max 10 a day
@@ -783,7 +933,11 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
     if n:
         idx = patients(w, n)
         e = rng.choice(exam1, n)
-        price = np.where(np.arange(n) == 0, cat.cap_li[e] + 1, (cat.cap_li[e] * rng.uniform(1.1, 2.0, n)).astype(np.int64))
+        price = np.where(
+            np.arange(n) == 0,
+            cat.cap_li[e] + 1,
+            (cat.cap_li[e] * rng.uniform(1.1, 2.0, n)).astype(np.int64),
+        )
         visits(w, idx, ps + td(rng.integers(0, 28, n)), [(e, 1, price, None)])
         w.mark(code, "person", ids(idx))
     idx = patients(w, 1)
@@ -805,13 +959,23 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
         who = np.repeat(i2, 4)
         day = np.repeat(ps + td(rng.integers(0, 28, i2.size)), 4)
         clinics = np.flatnonzero(w.ctx["providers"].ptype == 1)
-        prov = np.concatenate([rng.choice(clinics, 4, replace=False) for _ in range(i2.size)]) if i2.size else np.zeros(0, int)
+        prov = (
+            np.concatenate([rng.choice(clinics, 4, replace=False) for _ in range(i2.size)])
+            if i2.size
+            else np.zeros(0, int)
+        )
         visits(w, who, day, [(regular(w), None, None, None)], provider=prov)
         w.mark(code, "person", ids(idx))
     idx = patients(w, 2)
     visits(w, np.repeat(idx[:1], 20), ps + td(np.arange(20)), [(regular(w), None, None, None)])
     clinics = np.flatnonzero(w.ctx["providers"].ptype == 1)
-    visits(w, np.repeat(idx[1:], 3), np.full(3, ps + td(6)), [(regular(w), None, None, None)], provider=rng.choice(clinics, 3, replace=False))
+    visits(
+        w,
+        np.repeat(idx[1:], 3),
+        np.full(3, ps + td(6)),
+        [(regular(w), None, None, None)],
+        provider=rng.choice(clinics, 3, replace=False),
+    )
     w.near_miss(code, "person", ids(idx[:1]), "20 visits")
     w.near_miss(code, "person", ids(idx[1:]), "3 providers on one day")
 
@@ -822,11 +986,27 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
         a, d = stay_dates(n, 3, 8)
         when = np.where(np.arange(n) % 2 == 0, d + ONE_DAY, a - ONE_DAY)
         drug = cat.pool_drug[rng.integers(0, cat.pool_drug.size, n)]
-        add_stays(w, idx, rng.choice(hosp, n), a, d, np.full(n, DX_ID["K80.2"]), extra_items=[(drug, when)])
+        add_stays(
+            w,
+            idx,
+            rng.choice(hosp, n),
+            a,
+            d,
+            np.full(n, DX_ID["K80.2"]),
+            extra_items=[(drug, when)],
+        )
         w.mark(code, "person", ids(idx))
     idx = patients(w, 1)
     a, d = stay_dates(1, 3, 6)
-    add_stays(w, idx, rng.choice(hosp, 1), a, d, np.array([DX_ID["K80.2"]]), extra_items=[(np.array([int(cat.pool_drug[3])]), d)])
+    add_stays(
+        w,
+        idx,
+        rng.choice(hosp, 1),
+        a,
+        d,
+        np.array([DX_ID["K80.2"]]),
+        extra_items=[(np.array([int(cat.pool_drug[3])]), d)],
+    )
     w.near_miss(code, "person", ids(idx), "fee on the discharge day")
 
     code = "medical.conflicting_items"
@@ -836,14 +1016,30 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
         kind = np.arange(n) % 3
         day = ps + td(rng.integers(0, 25, n))
         i0 = idx[kind == 0]
-        visits(w, i0, day[kind == 0], [(cat.id("E0501"), 1, None, None), (cat.id("E0502"), 1, None, None)])
+        visits(
+            w,
+            i0,
+            day[kind == 0],
+            [(cat.id("E0501"), 1, None, None), (cat.id("E0502"), 1, None, None)],
+        )
         i1 = idx[kind == 1]
         visits(w, i1, day[kind == 1], [(cat.id("T0501"), 1, None, None)])
         visits(w, i1, day[kind == 1], [(cat.id("T0502"), 1, None, None)])
         i2 = idx[kind == 2]
         a, d = stay_dates(i2.size, 3, 8)
-        add_stays(w, i2, rng.choice(hosp, i2.size), a, d, np.full(i2.size, DX_ID["J18.9"]), n_other=np.full(i2.size, 3),
-                  extra_items=[(np.full(i2.size, cat.id("T0511")), a), (np.full(i2.size, cat.id("T0512")), d)])
+        add_stays(
+            w,
+            i2,
+            rng.choice(hosp, i2.size),
+            a,
+            d,
+            np.full(i2.size, DX_ID["J18.9"]),
+            n_other=np.full(i2.size, 3),
+            extra_items=[
+                (np.full(i2.size, cat.id("T0511")), a),
+                (np.full(i2.size, cat.id("T0512")), d),
+            ],
+        )
         w.mark(code, "person", ids(idx))
     idx = patients(w, 1)
     visits(w, idx, np.array([ps + td(3)]), [(cat.id("D0501"), None, None, None)])
@@ -870,12 +1066,22 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
     if n:
         idx = patients(w, n, 20, 50)
         start = np.where(np.arange(n) == 0, ps + td(2), ps - td(rng.integers(1, 60, n)))
-        w.emit("incarcerations", person_id=idx, start_date=start, end_date=np.full(n, np.datetime64("NaT"), DAY))
+        w.emit(
+            "incarcerations",
+            person_id=idx,
+            start_date=start,
+            end_date=np.full(n, np.datetime64("NaT"), DAY),
+        )
         v = np.where(np.arange(n) == 0, start + ONE_DAY, ps + td(rng.integers(3, 25, n)))
         visits(w, idx, v, [(regular(w), None, None, None)])
         w.mark(code, "person", ids(idx))
     idx = patients(w, 1, 20, 50)
-    w.emit("incarcerations", person_id=idx, start_date=np.array([ps + td(8)]), end_date=np.array([np.datetime64("NaT")], DAY))
+    w.emit(
+        "incarcerations",
+        person_id=idx,
+        start_date=np.array([ps + td(8)]),
+        end_date=np.array([np.datetime64("NaT")], DAY),
+    )
     visits(w, idx, np.array([ps + td(8)]), [(regular(w), None, None, None)])
     w.near_miss(code, "person", ids(idx), "visit on the day of entry")
 
@@ -884,13 +1090,33 @@ def plant(w: World) -> None:  # noqa: C901 - one block per indicator reads best
     pr: Providers = w.ctx["providers"]
     marks = []
     for lv in range(1, n + 1):
-        h = pr.add_hospital(lv, int(rng.choice(DISTRICTS)), f"天津{['', '一级', '二级', '三级'][lv]}医院(新)")
+        h = pr.add_hospital(
+            lv, int(rng.choice(DISTRICTS)), f"天津{['', '一级', '二级', '三级'][lv]}医院(新)"
+        )
         k = int(rng.integers(3, 7))
         idx = patients(w, k)
         a, d = stay_dates(k, 3, 8)
-        add_stays(w, idx, np.full(k, h), a, d, np.full(k, DX_ID["J18.9"]), fixed_fund=np.zeros(k, np.int64))
+        add_stays(
+            w,
+            idx,
+            np.full(k, h),
+            a,
+            d,
+            np.full(k, DX_ID["J18.9"]),
+            fixed_fund=np.zeros(k, np.int64),
+        )
         marks.append(pr.ids[h])
     w.mark(code, "provider", marks)
 
 
-__all__ = ["setup", "background", "plant", "finalize", "visits", "add_stays", "patients", "DX_ID", "birth_for_age"]
+__all__ = [
+    "DX_ID",
+    "add_stays",
+    "background",
+    "birth_for_age",
+    "finalize",
+    "patients",
+    "plant",
+    "setup",
+    "visits",
+]

@@ -10,7 +10,6 @@ from .common import (
     _work_until,
     bank_account,
     birth_for_age,
-    people_with_statutory_in,
     contribute,
     enroll,
     expand,
@@ -21,6 +20,7 @@ from .common import (
     pay,
     pay_range,
     pct_of,
+    people_with_statutory_in,
     retire_rows,
     td,
 )
@@ -45,18 +45,30 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
     i = np.flatnonzero(~np.isnat(rd))
     old = rd[i] < np.datetime64("2015-01-01")
     rtype = np.where(old & pop["male"][i] & (rng.random(i.size) < 0.05), 1, 0)
-    retire_rows(w, i, rd[i], pop["male"][i], pop["cadre"][i], Coded(rtype, ["normal", "special_work"]))
+    retire_rows(
+        w, i, rd[i], pop["male"][i], pop["cadre"][i], Coded(rtype, ["normal", "special_work"])
+    )
     amount = money(w, i.size, 2000, 6500)
     hi = np.where(np.isnat(death[i]), w.P, np.minimum(mn_of(death[i]), w.P))
     pay_range(w, i, "pension", "basic_pension", mn_of(rd[i]), hi, amount)
 
     i = np.flatnonzero(role == RES_PENS)
     hi = np.where(np.isnat(death[i]), w.P, mn_of(death[i]))
-    pay_range(w, i, "pension", "resident_pension", np.full(i.size, w.months[0]), hi, money(w, i.size, 300, 1200))
+    pay_range(
+        w,
+        i,
+        "pension",
+        "resident_pension",
+        np.full(i.size, w.months[0]),
+        hi,
+        money(w, i.size, 300, 1200),
+    )
 
     # pensions paid by other regions (national platform) to people living here
     i = np.flatnonzero(role == MIGRANT_PENS)
-    _national(w, i, "pension", np.where(rng.random(i.size) < 0.8, 0, 1), money(w, i.size, 2000, 5000))
+    _national(
+        w, i, "pension", np.where(rng.random(i.size) < 0.8, 0, 1), money(w, i.size, 2000, 5000)
+    )
     # allowances of other regions' unemployment funds
     i = np.flatnonzero((role == NONWORK) & (pop["age_ws"] >= 22) & (pop["age_ws"] <= 50))
     i = i[rng.random(i.size) < 0.01]
@@ -104,7 +116,9 @@ def plant(w: World) -> None:
     # near miss: died in the target period and paid for it (the month of death is due)
     idx, _ = fresh_pensioners(w, 2)
     w.emit("deaths", person_id=idx, death_date=np.array([ps, pe]), source="cremation")
-    w.near_miss("pension.paid_after_death", "person", w.people.id_text(idx), "paid for the month of death")
+    w.near_miss(
+        "pension.paid_after_death", "person", w.people.id_text(idx), "paid for the month of death"
+    )
 
     # paid during incarceration: entered before the target month, not released
     n = w.count("pension.paid_during_incarceration")
@@ -117,12 +131,32 @@ def plant(w: World) -> None:
         w.mark("pension.paid_during_incarceration", "person", w.people.id_text(idx))
     # near misses: entry month and release month are due
     idx, _ = fresh_pensioners(w, 1, age_lo=63.5, age_hi=75)
-    w.emit("incarcerations", person_id=idx, start_date=np.array([pe]), end_date=np.array([np.datetime64("NaT")], DAY))
-    w.near_miss("pension.paid_during_incarceration", "person", w.people.id_text(idx), "entered on the last day of the target month")
+    w.emit(
+        "incarcerations",
+        person_id=idx,
+        start_date=np.array([pe]),
+        end_date=np.array([np.datetime64("NaT")], DAY),
+    )
+    w.near_miss(
+        "pension.paid_during_incarceration",
+        "person",
+        w.people.id_text(idx),
+        "entered on the last day of the target month",
+    )
     idx, _ = fresh_pensioners(w, 1, age_lo=63.5, age_hi=75, m_hi=P - 2)
     pay(w, idx, "pension", "basic_pension", np.array([P]), np.array([300000]))
-    w.emit("incarcerations", person_id=idx, start_date=np.array([month_start(P - 2) + td(3)]), end_date=np.array([ps]))
-    w.near_miss("pension.paid_during_incarceration", "person", w.people.id_text(idx), "released on the first day of the target month")
+    w.emit(
+        "incarcerations",
+        person_id=idx,
+        start_date=np.array([month_start(P - 2) + td(3)]),
+        end_date=np.array([ps]),
+    )
+    w.near_miss(
+        "pension.paid_during_incarceration",
+        "person",
+        w.people.id_text(idx),
+        "released on the first day of the target month",
+    )
 
     # duplicate receipt: two schemes here, or here and another region
     n = w.count("pension.duplicate_receipt")
@@ -131,14 +165,27 @@ def plant(w: World) -> None:
         here = np.arange(n) % 2 == 0
         i = idx[here]
         enroll(w, i, "pension", "resident", np.full(i.size, np.datetime64("2012-01-01"), DAY))
-        pay_range(w, i, "pension", "resident_pension", np.full(i.size, w.months[0]), np.full(i.size, P), money(w, i.size, 300, 900))
+        pay_range(
+            w,
+            i,
+            "pension",
+            "resident_pension",
+            np.full(i.size, w.months[0]),
+            np.full(i.size, P),
+            money(w, i.size, 300, 900),
+        )
         j = idx[~here]
         _national(w, j, "pension", np.zeros(j.size, np.int64), money(w, j.size, 2000, 4000))
         w.mark("pension.duplicate_receipt", "person", w.people.id_text(idx))
     # near miss: another region paid until the month before the pension started here
     idx, _ = fresh_pensioners(w, 1, m_lo=P)
     _national(w, idx, "pension", np.zeros(1, np.int64), np.array([280000]), months=[P - 2, P - 1])
-    w.near_miss("pension.duplicate_receipt", "person", w.people.id_text(idx), "moved in: national pension ends before ours")
+    w.near_miss(
+        "pension.duplicate_receipt",
+        "person",
+        w.people.id_text(idx),
+        "moved in: national pension ends before ours",
+    )
 
     # early retirement: before the statutory age (one day before, for the first)
     n = w.count("pension.early_retirement")
@@ -161,7 +208,9 @@ def plant(w: World) -> None:
     retire_rows(w, idx, rdate, male, cadre)
     _work_until(w, idx, rdate)
     pay(w, idx, "pension", "basic_pension", np.full(2, P), money(w, 2, 2500, 5000))
-    w.near_miss("pension.early_retirement", "person", w.people.id_text(idx), "retired on the statutory date")
+    w.near_miss(
+        "pension.early_retirement", "person", w.people.id_text(idx), "retired on the statutory date"
+    )
 
     # paid before retirement: retiring next month but paid this month; or no retirement row
     n = w.count("pension.paid_before_retirement")
@@ -170,22 +219,44 @@ def plant(w: World) -> None:
         idx, rdate, _ = fresh_new_retirees(w, k, month_start(P + 1), month_end(P + 1))
         pay(w, idx, "pension", "basic_pension", np.full(k, P), money(w, k, 2500, 5000))
         idx2, _ = fresh_pensioners(w, n - k, retirement_row=False)
-        w.mark("pension.paid_before_retirement", "person", w.people.id_text(np.concatenate([idx, idx2])))
+        w.mark(
+            "pension.paid_before_retirement",
+            "person",
+            w.people.id_text(np.concatenate([idx, idx2])),
+        )
     idx, rdate, _ = fresh_new_retirees(w, 1, pe, pe)
     pay(w, idx, "pension", "basic_pension", np.full(1, P), money(w, 1, 2500, 5000))
-    w.near_miss("pension.paid_before_retirement", "person", w.people.id_text(idx), "first pension for the retirement month")
+    w.near_miss(
+        "pension.paid_before_retirement",
+        "person",
+        w.people.id_text(idx),
+        "first pension for the retirement month",
+    )
 
     # contributions after retirement: retired last month, employer still paid this month
     n = w.count("pension.contributions_after_retirement")
     if n:
         idx, rdate, emp = fresh_new_retirees(w, n, month_start(P - 1), month_end(P - 1))
-        pay_range(w, idx, "pension", "basic_pension", np.full(n, P - 1), np.full(n, P), money(w, n, 2500, 5000))
+        pay_range(
+            w,
+            idx,
+            "pension",
+            "basic_pension",
+            np.full(n, P - 1),
+            np.full(n, P),
+            money(w, n, 2500, 5000),
+        )
         base = np.full(n, 600000)
         contribute(w, idx, emp, base, np.full(n, P), np.full(n, P), ("pension",))
         w.mark("pension.contributions_after_retirement", "person", w.people.id_text(idx))
     idx, rdate, _ = fresh_new_retirees(w, 1, ps, pe)
     pay(w, idx, "pension", "basic_pension", np.full(1, P), money(w, 1, 2500, 5000))
-    w.near_miss("pension.contributions_after_retirement", "person", w.people.id_text(idx), "contributions for the retirement month")
+    w.near_miss(
+        "pension.contributions_after_retirement",
+        "person",
+        w.people.id_text(idx),
+        "contributions for the retirement month",
+    )
 
     # back payments before retirement: >= 60 periods paid in the 12 months before retiring
     n = w.count("pension.back_payment_before_retirement")
@@ -198,7 +269,9 @@ def plant(w: World) -> None:
     idx, rdate, _ = fresh_new_retirees(w, 1, ps, pe)
     _back_payments(w, idx, np.array([59]))
     pay(w, idx, "pension", "basic_pension", np.full(1, P), money(w, 1, 2500, 5000))
-    w.near_miss("pension.back_payment_before_retirement", "person", w.people.id_text(idx), "59 periods")
+    w.near_miss(
+        "pension.back_payment_before_retirement", "person", w.people.id_text(idx), "59 periods"
+    )
 
     # shared bank account: >= 3 pensioners paid into one account
     n = w.count("pension.shared_bank_account")
@@ -209,12 +282,33 @@ def plant(w: World) -> None:
         group = np.repeat(np.arange(n), size)
         owner = idx[np.cumsum(size) - size][group]
         owner_m, months = expand(np.full(total, w.months[0]), np.full(total, P))
-        pay(w, idx[owner_m], "pension", "basic_pension", months, money(w, total, 2000, 5000)[owner_m], owner[owner_m])
+        pay(
+            w,
+            idx[owner_m],
+            "pension",
+            "basic_pension",
+            months,
+            money(w, total, 2000, 5000)[owner_m],
+            owner[owner_m],
+        )
         accts = [account_text(int(o)) for o in idx[np.cumsum(size) - size]]
         w.mark("pension.shared_bank_account", "account", accts)
     idx, _ = _pensioners_no_pay(w, 2)
-    pay(w, idx, "pension", "basic_pension", np.full(2, P), np.array([310000, 255000]), np.full(2, idx[0]))
-    w.near_miss("pension.shared_bank_account", "account", [account_text(int(idx[0]))], "a couple: 2 pensioners")
+    pay(
+        w,
+        idx,
+        "pension",
+        "basic_pension",
+        np.full(2, P),
+        np.array([310000, 255000]),
+        np.full(2, idx[0]),
+    )
+    w.near_miss(
+        "pension.shared_bank_account",
+        "account",
+        [account_text(int(idx[0]))],
+        "a couple: 2 pensioners",
+    )
 
     # benefit jump: > 20% against the previous month, no retirement in either month
     n = w.count("pension.benefit_jump")
@@ -240,7 +334,12 @@ def plant(w: World) -> None:
         w.mark("pension.centenarian_unverified", "person", w.people.id_text(idx))
     birth = add_months(np.array([pe + ONE_DAY]), -1200)
     idx, _ = fresh_pensioners(w, 1, birth=birth)
-    w.near_miss("pension.centenarian_unverified", "person", w.people.id_text(idx), "turns 100 the day after the period")
+    w.near_miss(
+        "pension.centenarian_unverified",
+        "person",
+        w.people.id_text(idx),
+        "turns 100 the day after the period",
+    )
 
 
 def _pensioners_no_pay(w: World, n: int) -> tuple[np.ndarray, None]:
@@ -253,7 +352,9 @@ def _back_payments(w: World, idx: np.ndarray, k: np.ndarray) -> None:
     first = w.rng.integers(1996 * 12, 2008 * 12, len(idx))
     owner, periods = expand(first, first + k - 1)
     base = np.full(owner.size, 350000)
-    paid = random_dates(w.rng, np.full(owner.size, month_start(w.P - 1)), np.full(owner.size, month_end(w.P - 1)))
+    paid = random_dates(
+        w.rng, np.full(owner.size, month_start(w.P - 1)), np.full(owner.size, month_end(w.P - 1))
+    )
     w.emit(
         "contributions",
         person_id=np.asarray(idx)[owner],
@@ -268,4 +369,4 @@ def _back_payments(w: World, idx: np.ndarray, k: np.ndarray) -> None:
     )
 
 
-__all__ = ["background", "plant", "RETIREE", "new_persons", "add_months", "mn_of"]
+__all__ = ["RETIREE", "add_months", "background", "mn_of", "new_persons", "plant"]

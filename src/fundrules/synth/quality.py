@@ -60,7 +60,14 @@ def plant(w: World) -> None:
         # a pensioner whose persons row is missing (retirement on file, pension steady)
         i1, _ = fresh_pensioners(w, k, listed=False)
         i2 = new_persons(w, n - k, 25, 50, listed=False)
-        contribute(w, i2, host_employers(w, n - k), random_base(w, n - k), np.full(n - k, P), np.full(n - k, P))
+        contribute(
+            w,
+            i2,
+            host_employers(w, n - k),
+            random_base(w, n - k),
+            np.full(n - k, P),
+            np.full(n - k, P),
+        )
         w.mark(code, "person", ids(np.concatenate([i1, i2])))
 
     code = "data.invalid_employer_id"
@@ -68,7 +75,12 @@ def plant(w: World) -> None:
     if n:
         region = rng.choice(DISTRICTS, n)
         good = w.employers.factory.new(region)
-        emp = w.employers.add(region, w.ws - td(rng.integers(800, 6000, n)), random_base(w, n), ids=corrupt_uscc(good, rng))
+        emp = w.employers.add(
+            region,
+            w.ws - td(rng.integers(800, 6000, n)),
+            random_base(w, n),
+            ids=corrupt_uscc(good, rng),
+        )
         k = rng.integers(1, 4, n)
         owner = np.repeat(np.arange(n), k)
         idx = new_persons(w, owner.size, 25, 55)

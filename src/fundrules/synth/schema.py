@@ -209,5 +209,11 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 INSURANCES = ("pension", "medical", "injury", "unemployment", "maternity")
-INCOME_ITEMS = ("contribution_income", "fiscal_subsidy", "interest_income", "transfer_in", "other_income")
+INCOME_ITEMS = (
+    "contribution_income",
+    "fiscal_subsidy",
+    "interest_income",
+    "transfer_in",
+    "other_income",
+)
 EXPENDITURE_ITEMS = ("benefit_expenditure", "transfer_out", "other_expenditure")

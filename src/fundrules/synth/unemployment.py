@@ -73,7 +73,9 @@ def fund_paid_medical(w: World, idx: np.ndarray, months: np.ndarray) -> None:
     )
 
 
-def _former_job(w: World, idx: np.ndarray, sep: np.ndarray, employer: np.ndarray | None = None) -> None:
+def _former_job(
+    w: World, idx: np.ndarray, sep: np.ndarray, employer: np.ndarray | None = None
+) -> None:
     n = len(idx)
     if employer is None:
         employer = host_employers(w, n)
@@ -102,6 +104,9 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
     owner, months = expand(lo, hi)
     pay(w, i[owner], "unemployment", "unemployment_allowance", months, amount[owner])
     fund_paid_medical(w, i[owner], months)
+    if np.bincount(months - w.months[0], minlength=4).min(initial=0) < 3:  # small cities
+        j = fresh_claimants(w, 3, w.P - 3, w.P - 3, w.P)
+        fund_paid_medical(w, np.repeat(j, 4), np.tile(w.months, 3))
 
 
 def fresh_claimants(
@@ -196,7 +201,14 @@ def plant(w: World) -> None:
     if n:
         k = (n + 1) // 2
         i1, _ = fresh_pensioners(w, k, 63.5, 70)
-        claim(w, i1, np.full(k, month_start(P - 1) + td(10)), np.full(k, P), np.full(k, 60), np.full(k, 18))
+        claim(
+            w,
+            i1,
+            np.full(k, month_start(P - 1) + td(10)),
+            np.full(k, P),
+            np.full(k, 60),
+            np.full(k, 18),
+        )
         pay(w, i1, "unemployment", "unemployment_allowance", np.full(k, P), money(w, k, 1500, 2000))
         i2 = fresh_claimants(w, n - k, P, P, P)
         from .pension import _national
@@ -206,7 +218,9 @@ def plant(w: World) -> None:
     idx = fresh_claimants(w, 1, P, P, P)
     from .pension import _national
 
-    _national(w, idx, "pension", np.zeros(1, np.int64), np.array([250000]), months=[P - 3, P - 2, P - 1])
+    _national(
+        w, idx, "pension", np.zeros(1, np.int64), np.array([250000]), months=[P - 3, P - 2, P - 1]
+    )
     w.near_miss(code, "person", ids(idx), "other region's pension ends the month before")
 
     code = "unemployment.paid_after_death"
@@ -244,4 +258,4 @@ def plant(w: World) -> None:
     w.near_miss(code, "person", ids(idx), "entered in the target month")
 
 
-__all__ = ["background", "plant", "fresh_claimants", "claim", "DAY"]
+__all__ = ["DAY", "background", "claim", "fresh_claimants", "plant"]

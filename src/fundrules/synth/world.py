@@ -42,7 +42,7 @@ class Coded:
     codes: np.ndarray
     vocab: Any
 
-    def __getitem__(self, sl: slice) -> "Coded":
+    def __getitem__(self, sl: slice) -> Coded:
         return Coded(self.codes[sl], self.vocab)
 
     def to_arrow(self) -> pa.Array:
@@ -50,7 +50,6 @@ class Coded:
         codes = np.asarray(self.codes, dtype=np.int64)
         idx = pa.array(codes, mask=codes < 0)
         return voc.take(idx)
-
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -63,7 +62,7 @@ class Digits:
     values: np.ndarray
     width: int
 
-    def __getitem__(self, sl: slice) -> "Digits":
+    def __getitem__(self, sl: slice) -> Digits:
         return Digits(self.values[sl], self.width)
 
     def to_arrow(self) -> pa.Array:
@@ -82,7 +81,7 @@ class Seq:
     width: int
     salt: int
 
-    def __getitem__(self, sl: slice) -> "Seq":
+    def __getitem__(self, sl: slice) -> Seq:
         return Seq(self.values[sl], self.prefix, self.width, self.salt)
 
     def to_arrow(self) -> pa.Array:
@@ -106,9 +105,11 @@ def slice_chunk(chunk: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
             continue
         if isinstance(v, pa.Array):
             out[k] = v.slice(lo, hi - lo)
-        elif hasattr(v, "__getitem__") and hasattr(v, "__len__") and not isinstance(v, (str, bytes, list)):
-            out[k] = v[lo:hi]
-        elif isinstance(v, list):
+        elif (
+            hasattr(v, "__getitem__")
+            and hasattr(v, "__len__")
+            and not isinstance(v, (str, bytes, list))
+        ) or isinstance(v, list):
             out[k] = v[lo:hi]
         else:
             out[k] = v
@@ -283,7 +284,7 @@ class World:
         rate = self.rates.get(code, 0.0)
         if rate <= 0:
             return 0
-        return max(1, int(round(rate * self.n_persons)))
+        return max(1, round(rate * self.n_persons))
 
     def seq(self, name: str, n: int) -> np.ndarray:
         start = self.counters[name]
@@ -447,13 +448,18 @@ def materialize(world: World, table: str) -> dict[str, Any]:
             out[col] = arr
     if table in SHUFFLED and total > 1:
         perm = np.random.default_rng(world.seed + len(table)).permutation(total)
-        out = {k: (v.take(pa.array(perm)) if isinstance(v, pa.Array) else v[perm]) for k, v in out.items()}
+        out = {
+            k: (v.take(pa.array(perm)) if isinstance(v, pa.Array) else v[perm])
+            for k, v in out.items()
+        }
     for k, v in out.items():
         if isinstance(v, pa.DictionaryArray) and len(v.dictionary) > 10_000:
             out[k] = v.cast(pa.string())  # only small vocabularies stay dictionaries
     if table in AUTO_IDS:
         col, prefix, width = AUTO_IDS[table]
-        out[col] = prefixed_ids(prefix, _mix(np.arange(total), 10**width, 1 + world.seed % 997), width)
+        out[col] = prefixed_ids(
+            prefix, _mix(np.arange(total), 10**width, 1 + world.seed % 997), width
+        )
     return out
 
 
@@ -466,5 +472,3 @@ def periods_to_text(mn: np.ndarray) -> pa.Array:
     u, inv = np.unique(np.where(null, 0, mn), return_inverse=True)
     vocab = [period_text(int(x)) for x in u]
     return _dictionary([Coded(np.where(null, -1, inv), vocab)])
-
-

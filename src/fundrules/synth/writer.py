@@ -6,8 +6,9 @@ chunks plus one batch. Money becomes decimal128 built straight from int64 fen bu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,9 @@ def _decimal(fen: np.ndarray, scale: int) -> pa.Array:
     words[:, 0] = np.where(null, 0, fen)
     words[:, 1] = words[:, 0] >> 63
     mask = pa.array(~null).buffers()[1] if null.any() else None
-    return pa.Array.from_buffers(pa.decimal128(18, scale), fen.size, [mask, pa.py_buffer(words)], null_count=int(null.sum()))
+    return pa.Array.from_buffers(
+        pa.decimal128(18, scale), fen.size, [mask, pa.py_buffer(words)], null_count=int(null.sum())
+    )
 
 
 def to_arrow(table: str, cols: dict[str, Any]) -> pa.Table:
@@ -113,7 +116,9 @@ def _batches(w: World, table: str) -> Iterator[dict[str, Any]]:
     rows = 0
     for c in chunks:
         for lo in range(0, c["__n"], BATCH_ROWS):
-            part = c if c["__n"] <= BATCH_ROWS else slice_chunk(c, lo, min(lo + BATCH_ROWS, c["__n"]))
+            part = (
+                c if c["__n"] <= BATCH_ROWS else slice_chunk(c, lo, min(lo + BATCH_ROWS, c["__n"]))
+            )
             group.append(part)
             rows += part["__n"]
             if rows >= BATCH_ROWS:
@@ -217,7 +222,7 @@ class _Arr:
     def __init__(self, arr: pa.Array) -> None:
         self.arr = arr
 
-    def __getitem__(self, sl: slice) -> "_Arr":
+    def __getitem__(self, sl: slice) -> _Arr:
         return _Arr(self.arr.slice(sl.start, sl.stop - sl.start))
 
     def to_arrow(self) -> pa.Array:
@@ -227,8 +232,27 @@ class _Arr:
         return len(self.arr)
 
 
-SURNAMES = list("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段")
-GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧巧美雅欣然宇轩浩博子涵梓睿思晨嘉怡佳琪雨婷建国志刚海波春梅玉兰桂英凤霞淑珍秀兰德福永胜卫东红旗立新")
-CITY_WORDS = ["天津", "津门", "海河", "渤海", "滨海", "津南", "北辰", "西青", "东丽", "武清", "宝坻", "静海", "蓟州", "宁河"]
+SURNAMES = list(
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+)
+GIVEN = list(
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧巧美雅欣然宇轩浩博子涵梓睿思晨嘉怡佳琪雨婷建国志刚海波春梅玉兰桂英凤霞淑珍秀兰德福永胜卫东红旗立新"
+)
+CITY_WORDS = [
+    "天津",
+    "津门",
+    "海河",
+    "渤海",
+    "滨海",
+    "津南",
+    "北辰",
+    "西青",
+    "东丽",
+    "武清",
+    "宝坻",
+    "静海",
+    "蓟州",
+    "宁河",
+]
 
-__all__ = ["write_table", "to_arrow", "to_pandas", "persons_and_employers", "fixed_strings"]
+__all__ = ["fixed_strings", "persons_and_employers", "to_arrow", "to_pandas", "write_table"]
