@@ -7,7 +7,7 @@ target period, plus history months at ``--history-share`` of that volume). Table
 the indicators in the layout intake produces (decisions.md D1) without going through intake:
 this measures the rules, not the reading of files.
 
-Reported per indicator: seconds and peak resident memory above the level before it ran, from one
+Reported per indicator: seconds (wall and CPU: the machine may be shared) and peak resident memory above the level before it ran, from one
 ``fundrules.screen`` of the fifteen codes in catalog order (the first indicator that needs a
 shared derived table pays for it; those derivations are also timed on their own). Then split
 admission and overlapping stays are computed by DuckDB SQL (window functions) on the same
@@ -178,6 +178,7 @@ def duckdb_baseline(ds: Dataset, period: int) -> dict[str, Any]:
 def shared_derivations(ds: Dataset) -> dict[str, float]:
     ctx = ScreeningContext(ds)
     out = {}
+    t_cpu = time.process_time()
     for name, fn in (
         ("profiles (core)", lambda: ctx.profiles),
         ("settlements", lambda: records.settlements(ctx)),
@@ -189,6 +190,7 @@ def shared_derivations(ds: Dataset) -> dict[str, float]:
         t0 = time.perf_counter()
         fn()
         out[name] = round(time.perf_counter() - t0, 3)
+    out["cpu_seconds_all"] = round(time.process_time() - t_cpu, 2)
     return out
 
 
@@ -226,10 +228,15 @@ def main() -> None:
     marks: list[tuple[str, int, int]] = []
     current: list[str] = []
 
+    cpu: dict[str, float] = {}
+    clock = [time.process_time()]
+
     def progress(code: str, i: int, n: int) -> None:
         if current:
             peak, start = sampler.mark()
             marks.append((current[0], peak, start))
+            cpu[current[0]] = time.process_time() - clock[0]
+        clock[0] = time.process_time()
         current[:] = [code]
 
     sampler.mark()
@@ -238,6 +245,7 @@ def main() -> None:
     total = time.perf_counter() - t0
     peak, start = sampler.mark()
     marks.append((current[0], peak, start))
+    cpu[current[0]] = time.process_time() - clock[0]
     sampler.stop()
     memory = {c: (p, s0) for c, p, s0 in marks}
     rows = []
@@ -248,6 +256,7 @@ def main() -> None:
                 "indicator": r.indicator,
                 "status": r.status,
                 "seconds": r.seconds,
+                "cpu_seconds": round(cpu[r.indicator], 2),
                 "hits": r.hits,
                 "suspicions": r.suspicions,
                 "peak_gb": round(p / 2**30, 2),
@@ -272,6 +281,7 @@ def main() -> None:
                 .execute("SELECT current_setting('threads')")
                 .fetchone()[0],
                 "cpus": os.cpu_count(),
+                "load_average_at_end": os.getloadavg(),
             },
             indent=1,
         )

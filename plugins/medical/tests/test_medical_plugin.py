@@ -256,3 +256,35 @@ def test_empty_target_period_gives_no_suspicions(kit, code):
     res = kit.run(code, tables, period="2025-08")
     assert res.failed.empty, res.failed.to_string()
     assert res.suspicions.empty
+
+
+def test_problem_types_and_rules_fit_the_classification_stage(registry):
+    cl = pytest.importorskip("fundrules.classification")
+    catalog = cl.problem_type_catalog(registry.problem_types)
+    assert {"medical_irregular_admission", "medical_overtreatment"} <= set(catalog)
+    book = cl.build_rule_book(registry.classification_rules, problem_types=catalog)
+    mine = [r for r in book.rules.values() if r.origin == "medical"]
+    assert {r.aspect for r in mine} == {"problem_type"} and len(mine) == 6
+
+
+def test_classified_problem_types(kit):
+    cl = pytest.importorskip("fundrules.classification")
+    codes = [i.code for i in INDICATORS if i.code != "medical.provider_cost_outlier"]
+    res = fundrules.screen(kit.dataset(_busy_world(kit)), indicators=codes, registry=kit.registry)
+    out = cl.classify(res, registry=kit.registry, discovered="2025-07-01").suspicions
+    got = dict(zip(out["indicator"], out["problem_type"], strict=False))
+    assert got["medical.settled_after_death"] == "fraud_suspected"
+    assert got["medical.settled_during_incarceration"] == "fraud_suspected"
+    assert got["medical.overlapping_inpatient"] == "medical_irregular_admission"
+    assert got["medical.bed_days_exceed_stay"] == "medical_fictitious_service"
+    assert got["medical.conflicting_items"] == "medical_overcharging"
+    assert got["medical.sex_restricted_item"] == "medical_restricted_use"
+    assert got["medical.excess_quantity"] == "medical_excessive_dispensing"
+
+
+def test_every_indicator_is_documented():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for ind in INDICATORS:
+        assert f"`{ind.code}`" in readme, ind.code

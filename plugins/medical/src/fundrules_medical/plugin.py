@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -10,10 +11,10 @@ import pandas as pd
 from fundrules.plugin_api import Dataset, Indicator, Table, hookimpl
 
 from . import (
+    classification,
     conflicts,
     external,
     patterns,
-    problem_types,
     quantities,
     restrictions,
     stay_charges,
@@ -77,5 +78,10 @@ def fundrules_business_totals(dataset: Dataset) -> pd.DataFrame | None:
 
 @hookimpl
 def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
-    for problem_type in problem_types.PROBLEM_TYPES:
+    for problem_type in classification.PROBLEM_TYPES:
         register(dict(problem_type))
+
+
+@hookimpl
+def fundrules_register_classification_rules(register: Callable[[Any], None]) -> None:
+    register(copy.deepcopy(classification.RULESET))
