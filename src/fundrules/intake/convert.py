@@ -102,6 +102,7 @@ def _numeric_cells(raw: pd.Series) -> np.ndarray:
             raw.map(
                 lambda v: isinstance(v, int | float) and not isinstance(v, bool), na_action="ignore"
             )
+            .astype("boolean")
             .fillna(False)
             .to_numpy(dtype=bool)
         )

@@ -92,7 +92,7 @@ CORE_TABLES: tuple[Table, ...] = (
             col("period", "period"),
             col("amount", "money", signed=True),
             col("paid_date", "date"),
-            col("bank_account?", "id"),
+            col("bank_account?", "id", refers_to="account"),
             col("agency_id?", "id"),
             col("region_code?", "region"),
         ),

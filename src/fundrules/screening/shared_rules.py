@@ -102,18 +102,27 @@ def duplicate_receipt(
     *,
     kinds: str = "benefit_type",
     on: tuple[str, ...] = ("person_id", "period"),
+    amount: str | None = "amount",
 ) -> pd.DataFrame:
     """Local payments of a person and period that is paid twice: under two or more distinct
-    ``kinds`` here (two schemes), or here and in ``external`` (another region or scheme)."""
+    ``kinds`` here (two schemes), or here and in ``external`` (another region or scheme).
+
+    A reversal (a negative ``amount``) is not a payment of its own: a kind counts only where it
+    has a positive row, and a person and period count only where something positive was paid
+    here. The reversals of a flagged person and period are returned with it (they offset).
+    """
     if local.empty:
         return local.assign(_reason=pd.Series(dtype="str"))
-    n_kinds = local.groupby(list(on))[kinds].transform("nunique")
-    two_here = n_kinds > 1
+    keys = list(on)
+    paying = local if amount is None else local[local[amount] > 0]
+    counts = paying.groupby(keys)[kinds].nunique().rename("_n").reset_index()
+    n_kinds = local[keys].merge(counts, on=keys, how="left")["_n"].fillna(0).to_numpy()
+    two_here = pd.Series(n_kinds > 1, index=local.index)
+    paid_here = pd.Series(n_kinds > 0, index=local.index)
     if external is not None and len(external):
-        ext = external[list(on)].drop_duplicates().assign(_ext=True)
-        elsewhere = local[list(on)].merge(ext, on=list(on), how="left")["_ext"].fillna(False)
-        elsewhere.index = local.index
-        elsewhere = elsewhere.astype(bool)
+        ext = external[keys].drop_duplicates().assign(_ext=1)
+        hit = local[keys].merge(ext, on=keys, how="left")["_ext"].fillna(0).to_numpy() > 0
+        elsewhere = pd.Series(hit, index=local.index) & paid_here
     else:
         elsewhere = pd.Series(False, index=local.index)
     flagged = local[two_here | elsewhere].copy()
