@@ -10,11 +10,11 @@ from .records import (
     LAW_FRAUD,
     LAW_USE,
     SETTLEMENT_READS,
-    inside_spells,
     settlement_hits,
     target_settlements,
     target_visits,
 )
+from .spells import dated_during_spell
 
 EVIDENCE = ["settlement_id", "visit_type", "provider_id", "admit_date", "fund_amount"]
 
@@ -66,5 +66,7 @@ def settled_during_incarceration(ctx: ScreeningContext, p: NoParams) -> pd.DataF
         columns={"start_date": "entry_date", "end_date": "release_date"}
     )
     visits = target_visits(ctx, spells["person_id"])
-    rows = inside_spells(visits, spells, date="admit_date", start="entry_date", end="release_date")
+    rows = dated_during_spell(
+        visits, spells, date="admit_date", start="entry_date", end="release_date"
+    )
     return settlement_hits(rows, [*EVIDENCE, "entry_date", "release_date"])

@@ -3,7 +3,7 @@
 A city's month is millions of settlements and tens of millions of item lines, so what several
 indicators need (the target period's settlements, the lines that belong to them, where each line's
 item sits in the catalog) is derived once and kept in ``ctx.cache``. Lines reach their settlement
-by position (``_s``), looked up with an Arrow hash join, not by a pandas merge on text.
+by position (``_s``, :func:`~fundrules_medical.lookups.positions`), not by a pandas merge on text.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from fundrules.plugin_api import ScreeningContext, as_hits
+
+from .lookups import positions, take
 
 LAW_FRAUD = (
     "Social Insurance Law Art. 87-88 (institutions and persons that obtain medical insurance "
@@ -27,9 +27,6 @@ LAW_USE = (
 )
 LAW_REVIEW = "NHSA intelligent review knowledge base and rule base (医保智能审核知识库、规则库)"
 LAW_MEDICAL = f"{LAW_FRAUD}; {LAW_USE}; {LAW_REVIEW}"
-
-OPEN_END = pd.Timestamp("9999-12-31")
-"""Where an open spell (no end date) reaches."""
 
 SETTLEMENT_READS = (
     "settlement_id",
@@ -51,54 +48,6 @@ def _cached(ctx: ScreeningContext, key: str, build: Callable[[], object]) -> obj
     if name not in store:
         store[name] = build()
     return store[name]
-
-
-def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
-    """Position of each value among the unique ``keys``, -1 where absent.
-
-    Arrow hash lookups (pandas' ``get_indexer`` on text is several times slower at tens of
-    millions of rows), arranged so that the hash table is built over the smaller side, and each
-    run of equal values (item lines come grouped by settlement) is looked up once.
-    """
-    text = pa.large_string()
-    return _positions(pa.array(values, type=text), pa.array(keys, type=text))
-
-
-def _positions(vals: pa.Array, keys: pa.Array) -> np.ndarray:
-    if len(vals) == 0 or len(keys) == 0:
-        return np.full(len(vals), -1, dtype=np.int64)
-    starts = _run_starts(vals)
-    if len(starts) < len(vals) // 2:
-        found = _positions(vals.take(pa.array(starts)), keys)
-        return np.repeat(found, np.diff(np.append(starts, len(vals))))
-    if len(vals) * 4 < len(keys):
-        # few values against many keys: hash the values, scan the keys once
-        distinct = pc.unique(vals)
-        hit = _filled(pc.index_in(keys, value_set=distinct))
-        at = np.full(len(distinct), -1, dtype=np.int64)
-        matched = np.flatnonzero(hit >= 0)
-        at[hit[matched]] = matched
-        d = _filled(pc.index_in(vals, value_set=distinct))
-        return np.where(d >= 0, at[d], -1)
-    return _filled(pc.index_in(vals, value_set=keys))
-
-
-def _filled(found: pa.Array) -> np.ndarray:
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
-def _run_starts(arr: pa.Array) -> np.ndarray:
-    """Where each run of equal values begins (a null starts a run of its own)."""
-    if len(arr) < 2:
-        return np.arange(len(arr))
-    differs = pc.not_equal(arr.slice(1), arr.slice(0, len(arr) - 1)).fill_null(True)
-    return np.flatnonzero(np.append(True, differs.to_numpy(zero_copy_only=False)))
-
-
-def take(column: pd.Series, pos: np.ndarray, index: pd.Index) -> pd.Series:
-    """``column``'s values at positions ``pos`` (-1 gives a missing value), on ``index``; Arrow
-    text stays Arrow."""
-    return pd.Series(column.array.take(pos, allow_fill=True), index=index, name=column.name)
 
 
 def price_text(li: pd.Series) -> pd.Series:
@@ -253,40 +202,3 @@ def settlement_hits(
         evidence=evidence,
         money=["fund_amount", *money],
     )
-
-
-def inside_spells(
-    records: pd.DataFrame, spells: pd.DataFrame, *, date: str, start: str, end: str
-) -> pd.DataFrame:
-    """Records whose ``date`` lies strictly inside a spell of the same person: later than its
-    first day and earlier than its last (an empty ``end`` is an open spell). Each record comes
-    back once, joined to the spell that reaches furthest among those begun before the date.
-
-    Sort and scan, never a pairwise join: spells sorted per person by start carry the running
-    maximum of their ends; ``merge_asof`` finds, for each record, the last spell begun strictly
-    before its date, and the record is inside a spell exactly when that running maximum is later
-    than the date. ``spells`` hold ``person_id``, ``start``, ``end`` and any columns to carry
-    (named apart from the records' own).
-    """
-    cols = [c for c in spells.columns if c != "person_id"]
-    recs = records[records[date].notna().to_numpy(dtype=bool)]
-    sp = spells[spells[start].notna().to_numpy(dtype=bool)]
-    if recs.empty or sp.empty:
-        return records.iloc[0:0].assign(**{c: spells[c].iloc[0:0] for c in cols})
-    sp = sp.assign(_reach=sp[end].fillna(OPEN_END).astype("datetime64[s]"))
-    sp = sp.sort_values(["person_id", start, "_reach", *cols], kind="stable")
-    reach = sp.groupby("person_id", sort=False)["_reach"].cummax()
-    holder = sp[cols].where(sp["_reach"] == reach, axis=0)
-    holder = holder.groupby(sp["person_id"], sort=False).ffill()
-    right = holder.assign(person_id=sp["person_id"], _key=sp[start], _reach=reach)
-    left = recs.sort_values(date, kind="stable")
-    joined = pd.merge_asof(
-        left,
-        right.sort_values("_key", kind="stable"),
-        left_on=date,
-        right_on="_key",
-        by="person_id",
-        allow_exact_matches=False,
-    )
-    inside = (joined["_reach"] > joined[date]).fillna(False).to_numpy(dtype=bool)
-    return joined[inside].drop(columns=["_key", "_reach"]).reset_index(drop=True)

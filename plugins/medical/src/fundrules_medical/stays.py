@@ -13,11 +13,11 @@ from fundrules.plugin_api import NoParams, Params, ScreeningContext, indicator, 
 from .records import (
     LAW_MEDICAL,
     SETTLEMENT_READS,
-    inside_spells,
     settlement_hits,
     stays,
     target_visits,
 )
+from .spells import dated_during_spell
 
 STAY = ["settlement_id", "provider_id", "admit_date", "discharge_date", "fund_amount"]
 OTHER = ["other_settlement_id", "other_provider_id", "other_admit_date", "other_discharge_date"]
@@ -160,12 +160,13 @@ def visits_during_stay(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     """An outpatient or pharmacy settlement of the target period dated strictly inside one of
     the person's inpatient stays (after the admission day, before the discharge day): the
     patient is elsewhere while the bed is billed (挂床住院). The stay may be of any period."""
-    st = stays(ctx)[["person_id", "settlement_id", "provider_id", "admit_date"]].assign(
-        discharge_date=stays(ctx)["end_date"], period=stays(ctx)["period"]
+    inpatient = stays(ctx)
+    st = inpatient[["person_id", "settlement_id", "provider_id", "admit_date"]].assign(
+        discharge_date=inpatient["end_date"], period=inpatient["period"]
     )
     visits = target_visits(ctx, st["person_id"])
     st.columns = ["person_id", *("stay_" + c for c in st.columns[1:])]
-    rows = inside_spells(
+    rows = dated_during_spell(
         visits, st, date="admit_date", start="stay_admit_date", end="stay_discharge_date"
     )
     evidence = ["settlement_id", "visit_type", "provider_id", "admit_date", "fund_amount"]
