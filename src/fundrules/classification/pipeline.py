@@ -78,7 +78,13 @@ class Classification:
             "parameters": self.rule_book.parameters,
             "parameter_origins": self.rule_book.parameter_origins,
             "rules": [
-                {"name": r.name, "decision": r.aspect, "origin": r.origin, "pri": r.pri}
+                {
+                    "name": r.name,
+                    "decision": r.aspect,
+                    "origin": r.origin,
+                    "pri": r.pri,
+                    "description": r.description,
+                }
                 for r in self.rule_book.rules.values()
             ],
             "problem_types": [p.model_dump() for p in self.problem_types.values()],
