@@ -330,12 +330,13 @@ def month_days(m: np.ndarray) -> np.ndarray:
 
 
 def people_with_statutory_in(
-    w: World, n: int, lo: np.datetime64, hi: np.datetime64
+    w: World, n: int, lo: np.datetime64, hi: np.datetime64, required: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(male, cadre, birth) of n persons whose normal statutory retirement date is in [lo, hi].
 
     Sex and job category are drawn together with the birth date: under the 2025 reform
-    some months are reached by one group only (June 2025: women workers).
+    some months are reached by one group only (June 2025: women workers), and January 2025
+    by nobody. Without ``required``, an impossible range gives empty arrays.
     """
     from .dates import day_of, statutory_retirement_date
 
@@ -350,6 +351,8 @@ def people_with_statutory_in(
         cadres.append(np.full(ok.size, gc))
     b = np.concatenate(births)
     if b.size == 0:
+        if not required:
+            return np.zeros(0, bool), np.zeros(0, bool), np.zeros(0, DAY)
         raise ValueError(f"no birth date gives a statutory date in [{lo}, {hi}]")
     pick = w.rng.integers(0, b.size, n)
     return np.concatenate(males)[pick], np.concatenate(cadres)[pick], b[pick]

@@ -191,26 +191,34 @@ def plant(w: World) -> None:
     n = w.count("pension.early_retirement")
     if n:
         male, cadre, birth = people_with_statutory_in(w, n, pe + ONE_DAY, pe + td(1000))
-        m0, c0, b0 = people_with_statutory_in(w, 1, ps + ONE_DAY, pe)
-        male[0], cadre[0], birth[0] = m0[0], c0[0], b0[0]
+        m0, c0, b0 = people_with_statutory_in(w, 1, ps + ONE_DAY, pe, required=False)
+        if b0.size:  # the boundary: one day before the statutory date
+            male[0], cadre[0], birth[0] = m0[0], c0[0], b0[0]
+        else:  # nobody reaches it this month: the soonest after it, retiring on the last day
+            m0, c0, b0 = people_with_statutory_in(w, 1, pe + ONE_DAY, pe + td(40))
+            male[0], cadre[0], birth[0] = m0[0], c0[0], b0[0]
         stat = statutory_retirement_date(birth, male, cadre)
         rdate = random_dates(rng, np.full(n, ps), np.minimum(stat - ONE_DAY, pe))
-        rdate[0] = stat[0] - ONE_DAY
+        rdate[0] = min(stat[0] - ONE_DAY, pe)
         idx = new_persons(w, n, male=male, birth=birth)
         retire_rows(w, idx, rdate, male, cadre)
         _work_until(w, idx, rdate)
         pay(w, idx, "pension", "basic_pension", np.full(n, P), money(w, n, 2500, 5000))
         w.mark("pension.early_retirement", "person", w.people.id_text(idx))
     # near miss: retiring exactly on the statutory date
-    male, cadre, birth = people_with_statutory_in(w, 2, ps, pe)
-    rdate = statutory_retirement_date(birth, male, cadre)
-    idx = new_persons(w, 2, male=male, birth=birth)
-    retire_rows(w, idx, rdate, male, cadre)
-    _work_until(w, idx, rdate)
-    pay(w, idx, "pension", "basic_pension", np.full(2, P), money(w, 2, 2500, 5000))
-    w.near_miss(
-        "pension.early_retirement", "person", w.people.id_text(idx), "retired on the statutory date"
-    )
+    male, cadre, birth = people_with_statutory_in(w, 2, ps, pe, required=False)
+    if birth.size:  # a month the reform leaves out (2025-01) has no such person
+        rdate = statutory_retirement_date(birth, male, cadre)
+        idx = new_persons(w, 2, male=male, birth=birth)
+        retire_rows(w, idx, rdate, male, cadre)
+        _work_until(w, idx, rdate)
+        pay(w, idx, "pension", "basic_pension", np.full(2, P), money(w, 2, 2500, 5000))
+        w.near_miss(
+            "pension.early_retirement",
+            "person",
+            w.people.id_text(idx),
+            "retired on the statutory date",
+        )
 
     # paid before retirement: retiring next month but paid this month; or no retirement row
     n = w.count("pension.paid_before_retirement")
