@@ -6,6 +6,7 @@ result = fundrules.screen(ds)
 result.suspicions
 """
 
+from fundrules.classification import Classification, classify, write_classification
 from fundrules.intake import DataError, Dataset, dataset_from_frames, load_dataset
 from fundrules.plugins import get_registry
 from fundrules.screening import ScreenResult, screen
@@ -13,12 +14,15 @@ from fundrules.screening import ScreenResult, screen
 __version__ = "0.1.0"
 
 __all__ = [
+    "Classification",
     "DataError",
     "Dataset",
     "ScreenResult",
     "__version__",
+    "classify",
     "dataset_from_frames",
     "get_registry",
     "load_dataset",
     "screen",
+    "write_classification",
 ]

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import sys
 
-from . import catalog, demo, screening  # noqa: F401  (command modules register themselves)
-from . import synth  # noqa: F401
+from . import (  # noqa: F401  (command modules register themselves)
+    catalog,
+    classifying,
+    demo,
+    screening,
+    synth,
+)
 from .app import app
 
 

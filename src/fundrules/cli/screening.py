@@ -97,6 +97,10 @@ def screen_command(
     classify: Annotated[
         bool, typer.Option("--classify", help="also classify the suspicions into warnings")
     ] = False,
+    classify_config: Annotated[
+        Path | None,
+        typer.Option("--classify-config", help="classification YAML (rules, routing, holidays)"),
+    ] = None,
     state_dir: Annotated[
         Path | None,
         typer.Option(
@@ -115,5 +119,7 @@ def screen_command(
     if classify:
         from .classifying import classify_outputs
 
-        classify_outputs(out, result)
+        if classify_config is not None and not classify_config.is_file():
+            fail_input(f"configuration file not found: {classify_config}")
+        classify_outputs(out, result, classify_config)
     console.print(f"Outputs written to [bold]{out}[/]")
