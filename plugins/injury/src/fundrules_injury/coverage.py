@@ -36,7 +36,7 @@ def _coverage(cases: pd.DataFrame, enrollments: pd.DataFrame) -> pd.DataFrame:
     )
     covered = m.loc[covers.to_numpy(dtype=bool), "case_id"].unique()
     later = m[(m["start_date"] >= m["accident_date"]).to_numpy(dtype=bool)]
-    first_later = later.groupby("case_id", as_index=False).agg(enrolled_from=("start_date", "min"))
+    first_later = later.groupby("case_id")["start_date"].min().rename("enrolled_from").reset_index()
     out = cases.merge(first_later, on="case_id", how="left")
     return out.assign(covered=out["case_id"].isin(covered))
 

@@ -18,6 +18,7 @@ from .payments import (
     link_cases,
     paid,
 )
+from .tables import DISABILITY_TYPES
 
 ONE_TIME_DISABILITY_MONTHS: dict[str, dict[str, int]] = {
     # Regulations on Work-Related Injury Insurance (2003, in force 2004-01-01) Art. 31-33
@@ -88,13 +89,11 @@ def _accident_base(rows: pd.DataFrame, contributions: pd.DataFrame) -> pd.DataFr
     )
 
 
-def _one_time(ctx: ScreeningContext, p: DisabilityParams, cases: pd.DataFrame) -> pd.DataFrame:
-    every = injury_payments(ctx, ["one_time_disability"], target_only=False)
-    every = every[every["period"] <= ctx.period]
-    rows = link_cases(paid(every[every["period"] == ctx.period]), cases)
-    before = link_cases(every[every["period"] < ctx.period], cases)
-    paid_before = before.groupby("case_id", as_index=False).agg(paid_before=("amount", "sum"))
-    rows = rows.merge(paid_before, on="case_id", how="left")
+def _one_time(ctx: ScreeningContext, p: DisabilityParams, linked: pd.DataFrame) -> pd.DataFrame:
+    linked = linked[linked["benefit_type"] == "one_time_disability"]
+    before = linked[linked["period"] < ctx.period]
+    paid_before = before.groupby("case_id")["amount"].sum().rename("paid_before").reset_index()
+    rows = paid(linked[linked["period"] == ctx.period]).merge(paid_before, on="case_id", how="left")
     rows = rows.assign(
         grade=_whole_grade(rows["disability_grade"]),
         paid_before=rows["paid_before"].fillna(0).astype("int64"),
@@ -102,16 +101,15 @@ def _one_time(ctx: ScreeningContext, p: DisabilityParams, cases: pd.DataFrame) -
     )
     rows = _accident_base(rows, ctx.table("contributions"))
     months = rows["grade"].astype("str").radd("grade_").map(p.months_by_grade)
-    rows = rows.assign(statutory_months=months.astype("Int64"))
     rows = rows.assign(
-        statutory_amount=(rows["statutory_months"] * rows["base"].astype("Int64")),
+        statutory_months=months.astype("Int64"),
         paid_on_case=rows["paid_before"] + rows["paid_now"],
         tolerance_percent=p.tolerance_percent,
     )
+    rows = rows.assign(statutory_amount=rows["statutory_months"] * rows["base"].astype("Int64"))
     ratio = round((100 + p.tolerance_percent) * 100)
     above = (rows["paid_on_case"] * 10_000 > rows["statutory_amount"] * ratio).fillna(False)
-    no_grade = rows["grade"].isna()
-    rows = rows[(above | no_grade).to_numpy(dtype=bool)]
+    rows = rows[(above | rows["grade"].isna()).to_numpy(dtype=bool)]
     return rows.assign(
         reason=np.where(
             rows["grade"].isna(),
@@ -121,8 +119,11 @@ def _one_time(ctx: ScreeningContext, p: DisabilityParams, cases: pd.DataFrame) -
     )
 
 
-def _allowance(ctx: ScreeningContext, p: DisabilityParams, cases: pd.DataFrame) -> pd.DataFrame:
-    rows = link_cases(paid(injury_payments(ctx, ["disability_allowance"])), cases)
+def _allowance(ctx: ScreeningContext, p: DisabilityParams, linked: pd.DataFrame) -> pd.DataFrame:
+    rows = linked[
+        (linked["benefit_type"] == "disability_allowance") & (linked["period"] == ctx.period)
+    ]
+    rows = paid(rows)
     rows = rows.assign(grade=_whole_grade(rows["disability_grade"]))
     rows = rows[
         (rows["grade"].isna() | (rows["grade"] > p.max_fund_allowance_grade)).to_numpy(bool)
@@ -164,8 +165,9 @@ def disability_benefit_mismatch(ctx: ScreeningContext, p: DisabilityParams) -> p
     the tolerance; or paid on no graded case. A ``disability_allowance`` paid by the fund for the
     target period on a case of grade 5-10 or with no grade. A one-time subsidy whose base is
     unknown (no contribution for the accident month) is not judged. At risk: the net paid."""
-    cases = ctx.table("injury_cases")
-    rows = pd.concat([_one_time(ctx, p, cases), _allowance(ctx, p, cases)], ignore_index=True)
+    every = injury_payments(ctx, DISABILITY_TYPES, target_only=False)
+    linked = link_cases(every[every["period"] <= ctx.period], ctx.table("injury_cases"))
+    rows = pd.concat([_one_time(ctx, p, linked), _allowance(ctx, p, linked)], ignore_index=True)
     return as_hits(
         rows.rename(columns={"grade": "grade_on_case"}),
         evidence=[
