@@ -68,6 +68,11 @@ class Catalog:
     pool_in: np.ndarray  # regular items for stays (prime length)
     conflicts: list[tuple[str, str, str]]
 
+    def __post_init__(self) -> None:
+        self.is_drug = self.category == 0
+        self.max_dose = np.where(np.isnan(self.max_daily), 3, np.minimum(self.max_daily, 3)).astype(np.int8)
+        self.cap0 = np.where(self.cap_li == INT_NULL, 0, self.cap_li)  # no cap: priced later
+
     def id(self, code: str) -> int:
         return self.codes.index(code)
 
@@ -249,32 +254,29 @@ def emit_providers(w: World, pr: Providers) -> None:
 
 
 # ----------------------------------------------------------------------------- lines
+_DAYS_TABLE = np.repeat(
+    np.array([1, 2, 3, 5, 7, 10, 14, 28, 30], np.int8), [10, 10, 20, 15, 20, 10, 8, 5, 2]
+)  # days_supply drawn from 100 slots: 30 days (the limit) 2% of the time
+
+
 def _line_values(
     w: World, cat: Catalog, item: np.ndarray, drug_days: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Quantity, unit price (li), amount (fen), days_supply (-1 = empty) within every limit."""
     rng = w.rng
     n = item.size
-    is_drug = cat.category[item] == 0
-    md = cat.max_daily[item]
-    dose = np.minimum(rng.integers(1, 4, n), np.where(np.isnan(md), 3, md)).astype(np.int64)
+    is_drug = cat.is_drug[item]
+    dose = np.minimum(rng.integers(1, 4, n, dtype=np.int8), cat.max_dose[item])
     if drug_days:
-        days = rng.choice(
-            np.array([1, 2, 3, 5, 7, 10, 14, 28, 30]),
-            n,
-            p=[0.1, 0.1, 0.2, 0.15, 0.2, 0.1, 0.08, 0.05, 0.02],
-        )
-        days = np.where(is_drug, days, -1)
+        days = np.where(is_drug, _DAYS_TABLE[rng.integers(0, 100, n, dtype=np.int8)], np.int8(-1))
     else:
-        days = np.full(n, -1)
-    qty = np.where(is_drug, dose * np.maximum(days, 1), 1)
-    capv = cat.cap_li[item]
-    price = np.floor(capv * rng.uniform(0.6, 1.0, n)).astype(np.int64)
-    at_cap = rng.random(n) < 0.05
-    price = np.where(at_cap, capv, price)
-    price = np.where(capv == INT_NULL, 0, price)
+        days = np.full(n, -1, np.int8)
+    qty = np.where(is_drug, dose.astype(np.int32) * np.maximum(days, 1), 1).astype(np.int32)
+    # price: 60% to 100% of the cap, at the cap about 5% of the time
+    r = np.minimum(rng.integers(600, 1021, n, dtype=np.int16), 1000).astype(np.int64)
+    price = cat.cap0[item] * r // 1000
     amount = (qty * price + 50) // 100
-    return qty.astype(np.float32), price, amount, days.astype(np.int8)
+    return qty.astype(np.float32), price, amount, days
 
 
 def _emit_items(

@@ -85,7 +85,14 @@ class Seq:
         return Seq(self.values[sl], self.prefix, self.width, self.salt)
 
     def to_arrow(self) -> pa.Array:
-        return prefixed_ids(self.prefix, _mix(self.values, 10**self.width, self.salt), self.width)
+        v = np.asarray(self.values)
+        if v.size > 1:  # item lines repeat their settlement's id: build each id once per run
+            start = np.flatnonzero(np.concatenate([[True], v[1:] != v[:-1]]))
+            if start.size < v.size // 2:
+                runs = np.diff(np.append(start, v.size))
+                one = prefixed_ids(self.prefix, _mix(v[start], 10**self.width, self.salt), self.width)
+                return one.take(pa.array(np.repeat(np.arange(start.size), runs)))
+        return prefixed_ids(self.prefix, _mix(v, 10**self.width, self.salt), self.width)
 
     def __len__(self) -> int:
         return len(self.values)
