@@ -4,7 +4,7 @@ Declares the ``maternity_claims`` table, the maternity benefit types, the statut
 and the eight ``maternity.*`` indicators of the catalog.
 """
 
-from .employers import insured_on
+from .insured import insured_on
 from .leave import StatutoryLeave
 
 __all__ = ["StatutoryLeave", "insured_on"]

@@ -8,13 +8,13 @@ from typing import Any
 
 from fundrules.plugin_api import Indicator, Table, hookimpl
 
-from . import classification, employers, entitlement, events, leave, tables
+from . import allowance, classification, employers, entitlement, events, leave, tables
 
 INDICATORS: tuple[Indicator, ...] = (
     entitlement.male_claimant,
     entitlement.insufficient_contribution,
     events.births_too_close,
-    leave.allowance_above_formula,
+    allowance.allowance_above_formula,
     leave.allowance_days_excess,
     employers.employer_claim_concentration,
     events.implausible_age,
