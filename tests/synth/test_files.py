@@ -65,3 +65,28 @@ def test_intake_loads_everything(parquet_city) -> None:
     acc = ds.accounting
     assert int(acc.quarantined.sum()) == 0, acc[acc.quarantined > 0]
     assert set(acc.table) == set(TABLES)
+
+
+def test_exchange_frames_load_like_files_and_match_the_dataset_layout() -> None:
+    """``layout="exchange"`` feeds intake without files; ``layout="dataset"`` is what it yields."""
+    import fundrules
+    from fundrules.plugins import get_registry
+    from fundrules.synth import generate_frames
+
+    reg = get_registry()
+    if not set(reg.plugins) >= ALL_PLUGINS:
+        pytest.skip("the five insurance plugins are not all installed")
+    raw = generate_frames(persons=600, seed=8, layout="exchange")
+    raw.pop("truth")
+    raw.pop("near_misses")
+    ds = fundrules.dataset_from_frames(raw, "2025-06", registry=reg, fill_optional=False)
+    assert int(ds.accounting.quarantined.sum()) == 0
+    mine = generate_frames(persons=600, seed=8)
+    for table in TABLES:
+        got, want = ds.table(table), mine[table]
+        assert list(got.columns) == list(want.columns), table
+        assert [str(t) for t in got.dtypes] == [str(t) for t in want.dtypes], table
+        assert len(got) == len(want), table
+    b1, b2 = ds.table("benefits"), mine["benefits"]
+    assert b1["amount"].sum() == b2["amount"].sum()
+    assert b1["period"].max() == b2["period"].max()

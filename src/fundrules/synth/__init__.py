@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import city, finance, injury, maternity, medical, pension, quality, unemployment
 from .schema import TABLES
@@ -178,8 +179,10 @@ def generate_frames(
     """The city as DataFrames, plus ``truth`` and ``near_misses``.
 
     ``layout="dataset"`` follows decision D1 (int64 fen, int32 month numbers,
-    datetime64[s], arrow strings); ``layout="exchange"`` is what the files hold
-    (decimals, ``YYYY-MM`` text, dates), as pandas ArrowDtype columns.
+    datetime64[s], arrow strings): what indicators see after intake. ``layout="exchange"``
+    is what the files hold, as the Parquet reader hands it to intake (decimal columns
+    Arrow-backed, ``YYYY-MM`` text, datetime64 dates): feed it to
+    ``fundrules.dataset_from_frames`` to validate and screen without files.
     """
     w = build_world(persons, seed, period, rates, volumes)
     out: dict[str, pd.DataFrame] = {}
@@ -188,7 +191,10 @@ def generate_frames(
         if layout == "dataset":
             out[table] = to_pandas(table, cols)
         elif layout == "exchange":
-            out[table] = plain_strings(to_arrow(table, cols)).to_pandas(types_mapper=pd.ArrowDtype)
+            out[table] = plain_strings(to_arrow(table, cols)).to_pandas(
+                types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None,
+                date_as_object=False,
+            )
         else:
             raise ValueError(f"layout must be 'dataset' or 'exchange', not {layout!r}")
     out["truth"] = _marks_frame(w.truth.rows, note=False)

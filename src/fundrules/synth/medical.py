@@ -70,7 +70,9 @@ class Catalog:
 
     def __post_init__(self) -> None:
         self.is_drug = self.category == 0
-        self.max_dose = np.where(np.isnan(self.max_daily), 3, np.minimum(self.max_daily, 3)).astype(np.int8)
+        self.max_dose = np.where(np.isnan(self.max_daily), 3, np.minimum(self.max_daily, 3)).astype(
+            np.int8
+        )
         self.cap0 = np.where(self.cap_li == INT_NULL, 0, self.cap_li)  # no cap: priced later
 
     def id(self, code: str) -> int:

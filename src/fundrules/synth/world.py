@@ -90,7 +90,9 @@ class Seq:
             start = np.flatnonzero(np.concatenate([[True], v[1:] != v[:-1]]))
             if start.size < v.size // 2:
                 runs = np.diff(np.append(start, v.size))
-                one = prefixed_ids(self.prefix, _mix(v[start], 10**self.width, self.salt), self.width)
+                one = prefixed_ids(
+                    self.prefix, _mix(v[start], 10**self.width, self.salt), self.width
+                )
                 return one.take(pa.array(np.repeat(np.arange(start.size), runs)))
         return prefixed_ids(self.prefix, _mix(v, 10**self.width, self.salt), self.width)
 

@@ -80,7 +80,8 @@ def plain_strings(t: pa.Table) -> pa.Table:
 
 
 def to_pandas(table: str, cols: dict[str, Any]) -> pd.DataFrame:
-    """Decision D1 layout: arrow strings, int64 fen, datetime64[s], int32 month numbers."""
+    """Decision D1 layout, column for column what intake hands the indicators: arrow strings,
+    int64 fen, datetime64[s], int32 month numbers (tests hold the two together)."""
     out = {}
     for col, kind, optional in TABLES[table]:
         v = cols[col]
@@ -89,16 +90,22 @@ def to_pandas(table: str, cols: dict[str, Any]) -> pd.DataFrame:
                 v = v.cast(pa.string())
             out[col] = pa.chunked_array([v], pa.string()).to_pandas()
         elif kind in ("money", "price"):
-            out[col] = np.asarray(v, np.int64)
+            a = np.asarray(v, np.int64)
+            if optional:  # nullable, as intake leaves an optional money column
+                out[col] = pd.array(np.where(a == INT_NULL, 0, a), dtype="Int64")
+                out[col][a == INT_NULL] = pd.NA
+            else:
+                out[col] = a
         elif kind == "date":
             out[col] = v.astype("datetime64[s]")
         elif kind == "period":
             out[col] = np.asarray(v).astype(np.int32)
         elif kind == "int":
             a = np.asarray(v, np.int64)
-            out[col] = pd.array(np.where(a < 0, 0, a), dtype="Int64")
-            if optional:
-                out[col][a < 0] = pd.NA
+            if optional:  # intake reads optional numbers as float64, empty = NaN
+                out[col] = np.where(a < 0, np.nan, a.astype(np.float64))
+            else:
+                out[col] = pd.array(a, dtype="Int64")
         elif kind == "float":
             out[col] = np.asarray(v, np.float64)
         else:
