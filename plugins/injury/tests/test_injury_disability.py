@@ -204,3 +204,21 @@ def test_a_grade_assessed_on_a_case_after_the_period_does_not_count(kit):
         },
     )
     assert set(kit.flagged(s)) == {a}
+
+
+def test_two_cases_on_one_date_link_to_the_greater_case_id_whatever_the_row_order(kit):
+    a = kit.pid()
+    rows = [
+        kit.case(a, "2019-01-01", grade=6, case_id="IC-B"),
+        kit.case(a, "2019-01-01", grade=3, case_id="IC-A"),
+    ]
+    for cases in (rows, rows[::-1]):
+        s = kit.screen(
+            CODE,
+            {
+                "injury_cases": cases,
+                "benefits": [kit.pay(a, "disability_allowance", "4000.00")],
+                "contributions": [],
+            },
+        )
+        assert [r["case_id"] for r in kit.records(s, a)] == ["IC-B"]

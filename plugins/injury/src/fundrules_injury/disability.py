@@ -73,15 +73,15 @@ def _accident_base(rows: pd.DataFrame, contributions: pd.DataFrame) -> pd.DataFr
     the accident, from the injury insurance, else (no injury contribution that month) from any
     other insurance."""
     rows = rows.assign(accident_period=month_of(rows["accident_date"]).astype("Int64"))
+    wanted = rows[["person_id", "accident_period"]].dropna().drop_duplicates()
     c = contributions[["person_id", "insurance", "period", "base"]]
-    c = c.assign(
-        period=c["period"].astype("Int64"),
-        _own=(c["insurance"] == "injury").astype("int8"),
-    )
-    c = c.sort_values(["_own", "base"], ascending=False, kind="stable")
-    best = c.drop_duplicates(["person_id", "period"]).rename(
+    c = c.assign(period=c["period"].astype("Int64")).rename(
         columns={"period": "accident_period", "insurance": "base_insurance"}
     )
+    c = c.merge(wanted, on=["person_id", "accident_period"], how="inner")
+    c = c.assign(_own=c["base_insurance"] == "injury")
+    c = c.sort_values(["_own", "base"], ascending=False, kind="stable")
+    best = c.drop_duplicates(["person_id", "accident_period"])
     return rows.merge(
         best[["person_id", "accident_period", "base", "base_insurance"]],
         on=["person_id", "accident_period"],
