@@ -90,3 +90,13 @@ def test_exchange_frames_load_like_files_and_match_the_dataset_layout() -> None:
     b1, b2 = ds.table("benefits"), mine["benefits"]
     assert b1["amount"].sum() == b2["amount"].sum()
     assert b1["period"].max() == b2["period"].max()
+
+
+def test_rewriting_a_folder_replaces_the_other_format(tmp_path) -> None:
+    generate_city(tmp_path, persons=300, seed=1, fmt="csv")
+    info = generate_city(tmp_path, persons=300, seed=1, fmt="parquet")
+    assert not list(tmp_path.glob("*.csv")) or {p.name for p in tmp_path.glob("*.csv")} == {
+        "truth.csv",
+        "near_misses.csv",
+    }
+    assert all(p.suffix == ".parquet" for p in info.paths.values())

@@ -12,7 +12,7 @@ ledger, reports and accounts agree with the business data to the fen.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -122,7 +122,6 @@ class CityInfo:
     near_misses_path: Path
     truth_rows: int
     seconds: float = 0.0
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def build_world(
@@ -226,6 +225,8 @@ def generate_city(
     paths: dict[str, Path] = {}
     rows: dict[str, int] = {}
     for table in TABLES:
+        for suffix in ("parquet", "csv", "xlsx"):  # a stale file of another format would be read
+            (out / f"{table}.{suffix}").unlink(missing_ok=True)
         paths[table], rows[table] = write_table(w, table, out, fmt)
         w.chunks.pop(table, None)  # free memory as we go
     truth = _marks_frame(w.truth.rows, note=False)
