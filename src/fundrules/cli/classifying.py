@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table as RichTable
 
 from fundrules.classification import (
@@ -28,9 +29,12 @@ _REFUSED = (RulesError, CalendarError, ClassificationEngineError, ValueError)
 
 def print_classification(result: Classification) -> None:
     w = result.warnings
-    table = RichTable(title=f"Warnings by agency, period {result.period}")
-    for c in ("agency", "warnings", "suspicions", "major incidents", "amount at risk (yuan)"):
-        table.add_column(c, justify="left" if c == "agency" else "right")
+    table = RichTable(
+        title=f"Warnings by agency, period {result.period}", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    table.add_column("agency", overflow="ellipsis", no_wrap=True)
+    for c in ("warnings", "susp.", "major", "yuan"):
+        table.add_column(c, justify="right", no_wrap=True, min_width=len(c))
     for agency, grp in w.groupby("agency", sort=True):
         table.add_row(
             str(agency) or "(unrouted)",

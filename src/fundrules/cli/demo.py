@@ -9,6 +9,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich import box
 from rich.table import Table as RichTable
 
 from .app import app, console
@@ -48,20 +49,16 @@ def print_scores(scores: pd.DataFrame) -> None:
     def pct(v: float | None) -> str:
         return "—" if v is None or pd.isna(v) else f"{v:.2f}"
 
-    t = RichTable(title="Screening the synthetic city against its planted anomalies")
-    for c in (
-        "group",
-        "indicator",
-        "suspicions",
-        "amount at risk (yuan)",
-        "planted",
-        "recall",
-        "precision",
-    ):
-        t.add_column(c, justify="left" if c in ("group", "indicator") else "right")
+    t = RichTable(
+        title="Screening the synthetic city against its planted anomalies",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    t.add_column("indicator", overflow="fold")
+    for c in ("found", "yuan", "planted", "recall", "prec"):
+        t.add_column(c, justify="right", no_wrap=True, min_width=len(c))
     for row in scores.itertuples():
         t.add_row(
-            row.insurance,
             row.indicator,
             str(row.suspicions),
             f"{row.amount_at_risk:,.2f}",
@@ -110,5 +107,5 @@ def demo_command(
     except ImportError:
         classify_outputs = None
     if classify_outputs is not None:
-        classify_outputs(results, result)
+        classify_outputs(results, result, Path(__file__).with_name("demo_classification.yaml"))
     console.print(f"City: [bold]{city_dir}[/]   outputs: [bold]{results}[/]")
