@@ -1,0 +1,70 @@
+"""The toolkit for rule authors: generated exchange data, the indicator contract, case files.
+
+    from fundrules.testing import check_indicator, datasets, run_case_file
+
+- :func:`datasets` (and :func:`person_ids`, :func:`credit_codes`): Hypothesis strategies built
+  from the schema's declarations; a plugin's tables get them too.
+- :func:`check_indicator`: the contract every indicator keeps (deterministic, independent of row
+  order, does not mutate its input, names real subjects, same result on partitions, monotone in
+  its stricter parameters), checked over generated data, with a shrunk example on failure.
+- :func:`run_case_file`: an indicator's tests as data (YAML), also collected by pytest through
+  ``fundrules.testing.pytest_plugin``.
+- :mod:`fundrules.testing.profiles`: the ``ci`` and ``thorough`` Hypothesis profiles.
+
+The guide: docs/plugin-guide.md.
+"""
+
+from .cases import (
+    Case,
+    CaseFailed,
+    CaseFileError,
+    CaseOutcome,
+    Coverage,
+    assert_case_file,
+    case_coverage,
+    find_case_files,
+    load_case_file,
+    plugin_root,
+    run_case,
+    run_case_file,
+)
+from .contract import (
+    PROPERTIES,
+    ContractReport,
+    ContractViolation,
+    GeneratorError,
+    check_indicator,
+    input_subjects,
+)
+from .partition import split_dataset, subjects_in
+from .profiles import load_profile, register_profiles
+from .strategies import RawDataset, credit_codes, datasets, person_ids
+
+__all__ = [
+    "PROPERTIES",
+    "Case",
+    "CaseFailed",
+    "CaseFileError",
+    "CaseOutcome",
+    "ContractReport",
+    "ContractViolation",
+    "Coverage",
+    "GeneratorError",
+    "RawDataset",
+    "assert_case_file",
+    "case_coverage",
+    "check_indicator",
+    "credit_codes",
+    "datasets",
+    "find_case_files",
+    "input_subjects",
+    "load_case_file",
+    "load_profile",
+    "person_ids",
+    "plugin_root",
+    "register_profiles",
+    "run_case",
+    "run_case_file",
+    "split_dataset",
+    "subjects_in",
+]

@@ -1,0 +1,594 @@
+"""Hand-tuned strategies for the central relations of the exchange schema.
+
+The generic strategy (``generic.py``) makes valid rows of any table; these make rows that *mean*
+something together, so that indicators fire on some examples and not on others: payments for the
+month of a death and the month after, prison spells around payment months, duplicate and reversed
+payments, pensions that rise by exactly 20 % or one fen more, a ledger that matches the business
+data to the fen or misses by one, reports that add up or not, balances at a limit or one fen over,
+overlapping, adjacent and split hospital stays with items inside and just outside them.
+
+Each generator returns typed rows (``date``, int fen, month numbers); a column a generator does not
+fill, or fills with a value the declaration refuses, is drawn by the generic strategy instead, so a
+plugin that declares a table a little differently still gets valid data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+
+from fundrules.period import first_day, last_day
+from fundrules.schema import EXPENDITURE_ITEMS, INCOME_ITEMS, INSURANCES
+
+from .generic import ICD_CODES, NAMES, TEXT_POOLS
+from .world import OTHER_REGIONS, TIANJIN_DISTRICTS, World, dates_near
+
+Rows = list[dict[str, Any]]
+Vocab = Mapping[str, frozenset[str]]
+Built = Mapping[str, Rows]
+Generator = Callable[[st.DrawFn, World, Vocab, Built], Rows]
+
+BENEFIT_INSURANCE: dict[str, str] = {
+    "basic_pension": "pension",
+    "resident_pension": "pension",
+    "injury_medical": "injury",
+    "one_time_disability": "injury",
+    "disability_allowance": "injury",
+    "injury_death_grant": "injury",
+    "unemployment_allowance": "unemployment",
+    "maternity_allowance": "maternity",
+    "maternity_medical": "maternity",
+}
+ITEM_CODES: tuple[str, ...] = ("A001", "A002", "B001", "B002")
+DELTAS_FEN: tuple[int, ...] = (0, 0, 1, -1, 10000)
+
+
+def _vocab(vocab: Vocab, name: str, fallback: tuple[str, ...] = ()) -> list[str]:
+    return sorted(vocab.get(name, ())) or list(fallback)
+
+
+def _optional(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> Any:
+    """An optional cell: empty when the boolean shrinks to False."""
+    return draw(strategy) if draw(st.booleans()) else None
+
+
+def _month(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _day_in(month: int, which: str) -> date:
+    if which == "first":
+        return first_day(month)
+    if which == "last":
+        return last_day(month)
+    return first_day(month) + timedelta(days=14)
+
+
+def persons_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    return [
+        {
+            "person_id": p.person_id,
+            "name": _optional(draw, st.sampled_from(NAMES)),
+            "sex": p.row_sex,
+            "birth_date": p.row_birth,
+            "region_code": p.region,
+        }
+        for p in world.persons
+        if p.listed
+    ]
+
+
+def employers_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    return [
+        {
+            "employer_id": e.employer_id,
+            "name": _optional(draw, st.sampled_from(("天津某制造有限公司", "天津某商贸有限公司"))),
+            "region_code": e.region,
+            "industry_code": _optional(draw, st.sampled_from(TEXT_POOLS["industry_code"])),
+            "established_date": e.established,
+        }
+        for e in world.employers
+    ]
+
+
+def enrollments_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    insurances = _vocab(vocab, "insurance", INSURANCES)
+    rows: Rows = []
+    for p in world.persons:
+        for _ in range(draw(st.integers(0, 2))):
+            employee = bool(world.employers) and draw(st.booleans())
+            start = draw(dates_near(world.period, before_days=1500))
+            end = _optional(
+                draw,
+                st.sampled_from((0, 1, 30, 31, 180, 365)).map(
+                    lambda d, s=start: s + timedelta(days=d)
+                ),
+            )
+            rows.append(
+                {
+                    "person_id": p.person_id,
+                    "insurance": draw(st.sampled_from(insurances)),
+                    "scheme": "employee" if employee else "resident",
+                    "employer_id": draw(st.sampled_from(world.employers)).employer_id
+                    if employee
+                    else None,
+                    "start_date": start,
+                    "end_date": end,
+                }
+            )
+    return rows
+
+
+def contributions_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    insurances = _vocab(vocab, "insurance", INSURANCES)
+    P = world.period
+    rows: Rows = []
+    for p in world.persons:
+        for _ in range(draw(st.integers(0, 3))):
+            employer = (
+                draw(st.sampled_from(world.employers)).employer_id
+                if world.employers and draw(st.booleans())
+                else None
+            )
+            offset = draw(st.sampled_from((0, -1, -2, -12, -24, -60, 1)))
+            period = P + offset
+            back = offset <= -2 and draw(st.booleans())
+            paid = first_day(P if back or offset >= 0 else period) + timedelta(
+                days=draw(st.sampled_from((14, 0, 30)))
+            )
+            base = draw(st.sampled_from((500000, 350000, 800000)))
+            rows.append(
+                {
+                    "person_id": p.person_id,
+                    "employer_id": employer,
+                    "insurance": draw(st.sampled_from(insurances)),
+                    "period": period,
+                    "base": base,
+                    "employer_amount": base * 16 // 100 if employer and draw(st.booleans()) else 0,
+                    "person_amount": base * 8 // 100,
+                    "paid_date": min(paid, last_day(P + 1)),
+                    "back_payment": back,
+                }
+            )
+    return rows
+
+
+def benefits_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    """Each person gets a few payment series: one amount for some months around the target
+    period, the target month risen by 0, exactly 20 % or 20 % and a fen, sometimes paid twice,
+    reversed, or under a second benefit type."""
+    types = _vocab(vocab, "benefit_type")
+    if not types:
+        return []
+    insurances = _vocab(vocab, "insurance", INSURANCES)
+    P = world.period
+    rows: Rows = []
+    for p in world.persons:
+        for _ in range(draw(st.integers(0, 2))):
+            btype = draw(st.sampled_from(types))
+            insurance = BENEFIT_INSURANCE.get(btype) or draw(st.sampled_from(insurances))
+            if insurance not in insurances:
+                insurance = insurances[0]
+            amount = draw(st.sampled_from((300000, 250000, 10000, 123456, 232001)))
+            offsets = draw(
+                st.lists(st.sampled_from((0, -1, 1, -2)), min_size=1, max_size=3, unique=True)
+            )
+            account = _optional(draw, st.sampled_from(world.payee_accounts))
+            for off in sorted(offsets):
+                month = P + off
+                amt = amount
+                if off == 0:
+                    amt = draw(st.sampled_from((amount, amount * 6 // 5, amount * 6 // 5 + 1)))
+                paid_month = draw(st.sampled_from((month, P)))
+                row = {
+                    "person_id": p.person_id,
+                    "insurance": insurance,
+                    "benefit_type": btype,
+                    "period": month,
+                    "amount": amt,
+                    "paid_date": first_day(paid_month) + timedelta(days=9),
+                    "bank_account": account,
+                    "agency_id": _optional(draw, st.sampled_from(("AG01", "AG02"))),
+                    "region_code": _optional(draw, st.sampled_from(TIANJIN_DISTRICTS)),
+                }
+                rows.append(row)
+                extra = draw(st.sampled_from((None, None, None, "twice", "reversal", "both")))
+                if extra in ("twice", "both"):
+                    rows.append(dict(row))
+                if extra in ("reversal", "both"):
+                    rows.append({**row, "amount": -amt})
+    for i, row in enumerate(rows, start=1):
+        row["payment_id"] = f"b{i}"
+    return rows
+
+
+def deaths_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    P = world.period
+    days = [
+        last_day(P - 1), first_day(P), last_day(P), first_day(P) + timedelta(days=14),
+        last_day(P - 2), first_day(P - 1), first_day(P + 1), last_day(P + 1),
+    ]  # fmt: skip
+    rows: Rows = []
+    for p in world.persons:
+        if draw(st.sampled_from((False, False, True))):
+            rows.append(
+                {
+                    "person_id": p.person_id,
+                    "death_date": draw(st.one_of(st.sampled_from(days), dates_near(P))),
+                    "source": _optional(draw, st.sampled_from(TEXT_POOLS["source"])),
+                }
+            )
+    return rows
+
+
+def incarcerations_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    P = world.period
+    which = st.sampled_from(("first", "last", "mid"))
+    rows: Rows = []
+    for p in world.persons:
+        for _ in range(draw(st.sampled_from((0, 1, 0, 2)))):
+            start_month = P + draw(st.sampled_from((-1, -2, 0, -3, 1, -12)))
+            start = _day_in(start_month, draw(which))
+            end = None
+            if draw(st.booleans()):
+                end_month = start_month + draw(st.sampled_from((2, 0, 1, 3)))
+                end = max(start, _day_in(end_month, draw(which)))
+            rows.append({"person_id": p.person_id, "start_date": start, "end_date": end})
+    return rows
+
+
+def national_benefits_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    types = _vocab(vocab, "benefit_type")
+    if not types:
+        return []
+    insurances = _vocab(vocab, "insurance", INSURANCES)
+    rows: Rows = []
+    for p in world.persons:
+        if draw(st.sampled_from((False, False, True))):
+            btype = draw(st.sampled_from(types))
+            ins = BENEFIT_INSURANCE.get(btype, insurances[0])
+            rows.append(
+                {
+                    "person_id": p.person_id,
+                    "region_code": draw(st.sampled_from(OTHER_REGIONS)),
+                    "insurance": ins if ins in insurances else insurances[0],
+                    "benefit_type": btype,
+                    "period": world.period + draw(st.sampled_from((0, -1))),
+                    "amount": draw(st.sampled_from((280000, 0, 150000))),
+                }
+            )
+    return rows
+
+
+def business_totals(world: World, built: Built) -> dict[tuple[str, str], int]:
+    """Cash-basis totals of the target period, as the core reads them (fen)."""
+    P = world.period
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for r in built.get("benefits", []):
+        if _month(r["paid_date"]) == P:
+            out[(r["insurance"], "benefit_expenditure")] += r["amount"]
+    for r in built.get("contributions", []):
+        if _month(r["paid_date"]) == P:
+            out[(r["insurance"], "contribution_income")] += (
+                r["employer_amount"] + r["person_amount"]
+            )
+    for r in built.get("medical_settlements", []):
+        if r.get("period") == P and isinstance(r.get("fund_amount"), int):
+            out[("medical", "benefit_expenditure")] += r["fund_amount"]
+    return out
+
+
+def ledger_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    """Ledger entries matching the business totals to the fen, or missing by a fen or more."""
+    insurances = _vocab(vocab, "insurance", INSURANCES)
+    account_types = _vocab(vocab, "account_type", ("income", "expenditure", "fiscal_special"))
+    totals = business_totals(world, built)
+    present = sorted({ins for ins, _ in totals} & set(insurances))
+    extra = draw(st.lists(st.sampled_from(insurances), max_size=2, unique=True))
+    rows: Rows = []
+    for ins in sorted(set(present) | set(extra)):
+        for period in (world.period, world.period - 1):
+            if period != world.period and not draw(st.booleans()):
+                continue
+            for item in ("benefit_expenditure", "contribution_income"):
+                base = totals.get((ins, item), 0) if period == world.period else 0
+                amount = base + draw(st.sampled_from(DELTAS_FEN))
+                if base == 0 and amount <= 0 and not draw(st.booleans()):
+                    continue
+                rows.append({"insurance": ins, "period": period, "item": item, "amount": amount})
+            for item in draw(
+                st.lists(
+                    st.sampled_from(
+                        tuple(i for i in INCOME_ITEMS + EXPENDITURE_ITEMS if "benefit" not in i)
+                    ),
+                    max_size=2,
+                    unique=True,
+                )
+            ):
+                amount = draw(st.sampled_from((50000, 0, 1, -100)))
+                rows.append({"insurance": ins, "period": period, "item": item, "amount": amount})
+    for i, row in enumerate(rows, start=1):
+        row["entry_id"] = f"e{i}"
+        row["account_type"] = draw(st.sampled_from(account_types))
+    return rows
+
+
+def _ledger_sums(built: Built, period: int) -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for r in built.get("ledger", []):
+        if r["period"] == period:
+            out[(r["insurance"], r["item"])] += r["amount"]
+    return out
+
+
+def fund_reports_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    """District reports whose lines equal the ledger or miss by a fen, totals that add up or
+    not, and closing balances at a whole number of months of benefits, or a fen under."""
+    insurances = _vocab(vocab, "insurance", INSURANCES)
+    P = world.period
+    sums = _ledger_sums(built, P)
+    with_ledger = sorted({ins for ins, _ in sums})
+    chosen = with_ledger or draw(st.lists(st.sampled_from(insurances), max_size=1))
+    rows: Rows = []
+    for ins in chosen:
+        districts = draw(
+            st.lists(st.sampled_from(TIANJIN_DISTRICTS[:3]), min_size=1, max_size=2, unique=True)
+        )
+        spend = max(sums.get((ins, "benefit_expenditure"), 0), 0)
+        months = draw(st.sampled_from((6, 9, 2, 12)))
+        closing_total = months * spend + draw(st.sampled_from((0, -1, 1, 0)))
+        for k, region in enumerate(districts):
+            lines: dict[str, int] = {}
+            for item in INCOME_ITEMS + EXPENDITURE_ITEMS:
+                figure = sums.get((ins, item))
+                if figure is None or not draw(st.sampled_from((True, True, False))):
+                    continue
+                part = figure // len(districts)
+                if k == 0:  # the first district carries the remainder
+                    part = figure - (len(districts) - 1) * part
+                lines[item] = max(part + draw(st.sampled_from((0, 0, 1, -1))), 0)
+            income = sum(v for i, v in lines.items() if i in INCOME_ITEMS)
+            spent = sum(v for i, v in lines.items() if i in EXPENDITURE_ITEMS)
+            if draw(st.booleans()):
+                lines["total_income"] = max(income + draw(st.sampled_from((0, 0, 1))), 0)
+                lines["total_expenditure"] = max(spent + draw(st.sampled_from((0, 0, 1))), 0)
+            closing = closing_total // len(districts)
+            if k == 0:
+                closing = closing_total - (len(districts) - 1) * closing
+            closing = max(closing, 0)
+            lines["closing_balance"] = closing
+            for line, amount in lines.items():
+                rows.append(
+                    {
+                        "insurance": ins,
+                        "period": P,
+                        "region_code": region,
+                        "line": line,
+                        "amount": amount,
+                    }
+                )
+            if draw(st.booleans()):
+                previous = (
+                    closing
+                    - lines.get("total_income", income)
+                    + lines.get("total_expenditure", spent)
+                )
+                previous += draw(st.sampled_from((0, 0, 1)))
+                rows.append(
+                    {
+                        "insurance": ins,
+                        "period": P - 1,
+                        "region_code": region,
+                        "line": "closing_balance",
+                        "amount": max(previous, 0),
+                    }
+                )
+    return rows
+
+
+def bank_accounts_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    """Fund accounts: empty, just at the idle limit (2 months of benefits) or a fen over, at the
+    minimum deposit rate or just under, designated or not."""
+    insurances = _vocab(vocab, "insurance", INSURANCES)
+    account_types = _vocab(vocab, "account_type", ("income", "expenditure", "fiscal_special"))
+    sums = _ledger_sums(built, world.period)
+    rows: Rows = []
+    for account in world.accounts:
+        ins = draw(st.sampled_from(sorted({i for i, _ in sums}) or insurances))
+        spend = max(sums.get((ins, "benefit_expenditure"), 0), 0)
+        kind = draw(st.sampled_from(account_types))
+        name = _optional(draw, st.sampled_from(TEXT_POOLS["bank_name"]))
+        for period in (world.period, world.period - 1):
+            if period != world.period and not draw(st.booleans()):
+                continue
+            rows.append(
+                {
+                    "account_id": account,
+                    "insurance": ins,
+                    "account_type": kind,
+                    "bank_name": name,
+                    "period": period,
+                    "balance": draw(st.sampled_from((0, 2 * spend, 2 * spend + 1, 100000, 1))),
+                    "interest_rate": draw(st.sampled_from((0.35, 0.34, 0.36, 1.5, 0.0))),
+                    "designated": draw(st.sampled_from((True, False, "是", "0"))),
+                }
+            )
+    return rows
+
+
+def providers_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    types = _vocab(vocab, "provider_type", ("hospital", "clinic", "pharmacy"))
+    return [
+        {
+            "provider_id": pid,
+            "name": _optional(draw, st.sampled_from(("天津市某医院", "某社区卫生服务中心"))),
+            "level": draw(st.sampled_from((2, 1, 3))),
+            "provider_type": draw(st.sampled_from(types)),
+            "region_code": draw(st.sampled_from(TIANJIN_DISTRICTS)),
+        }
+        for pid in world.providers
+    ]
+
+
+def medical_settlements_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    """Each person's visits in admission order; a later stay is independent, a transfer
+    (admitted on the previous discharge day), an overlap by a night, a readmission 0, 15 or 16
+    days after discharge, or an outpatient visit inside the previous stay."""
+    if not world.providers:
+        return []
+    visit_types = _vocab(vocab, "visit_type", ("inpatient", "outpatient", "pharmacy"))
+    P = world.period
+    in_period = st.one_of(
+        st.sampled_from((first_day(P), first_day(P) + timedelta(days=14), last_day(P))),
+        st.integers(-20, 29).map(lambda d: first_day(P) + timedelta(days=d)),
+    )
+    rows: Rows = []
+    for p in world.persons:
+        previous: dict[str, Any] | None = None
+        for _ in range(draw(st.sampled_from((0, 1, 2, 0, 3)))):
+            visit = draw(st.sampled_from(visit_types))
+            relation = draw(
+                st.sampled_from(("independent", "transfer", "overlap", "split", "inside"))
+            )
+            if previous is None or relation == "independent":
+                admit = draw(in_period)
+            else:
+                prev_out = previous["discharge_date"] or previous["admit_date"]
+                admit = {
+                    "transfer": prev_out,
+                    "overlap": prev_out - timedelta(days=1),
+                    "split": prev_out + timedelta(days=draw(st.sampled_from((15, 16, 0, 1)))),
+                    "inside": previous["admit_date"] + timedelta(days=1),
+                }[relation]
+            if visit == "inpatient":
+                discharge = admit + timedelta(days=draw(st.sampled_from((5, 0, 1, 2, 10, 16, 30))))
+            else:
+                discharge = draw(st.sampled_from((None, admit)))
+            provider = (
+                previous["provider_id"]
+                if previous is not None and draw(st.booleans())
+                else draw(st.sampled_from(world.providers))
+            )
+            total = draw(st.sampled_from((50000, 1200000, 30000, 999999)))
+            row = {
+                "person_id": p.person_id,
+                "provider_id": provider,
+                "visit_type": visit,
+                "admit_date": admit,
+                "discharge_date": discharge,
+                "diagnosis_code": previous["diagnosis_code"]
+                if previous is not None and draw(st.booleans())
+                else draw(st.sampled_from(ICD_CODES)),
+                "total_amount": total,
+                "fund_amount": total * draw(st.sampled_from((7, 10, 0))) // 10,
+                "period": min(max(_month(discharge or admit), P - 1), P),
+            }
+            rows.append(row)
+            if visit == "inpatient":
+                previous = row
+    for i, row in enumerate(rows, start=1):
+        row["settlement_id"] = f"S{i}"
+    return rows
+
+
+def item_catalog_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    rows: Rows = []
+    for code in ITEM_CODES[: draw(st.integers(0, len(ITEM_CODES)))]:
+        rows.append(
+            {
+                "item_code": code,
+                "name": _optional(draw, st.sampled_from(("阿莫西林胶囊", "CT检查", "床位费"))),
+                "restrict_sex": _optional(draw, st.sampled_from(("F", "M"))),
+                "min_age": _optional(draw, st.sampled_from((18, 60, 0))),
+                "max_age": _optional(draw, st.sampled_from((17, 59, 100))),
+                "max_daily_quantity": _optional(draw, st.sampled_from((3, 1, 2, 10))),
+                "max_unit_price": _optional(draw, st.sampled_from((100000, 99999, 250000))),
+            }
+        )
+    return rows
+
+
+def item_conflicts_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    scopes = _vocab(vocab, "conflict_scope", ("same_day", "same_stay"))
+    codes = [r["item_code"] for r in built.get("item_catalog", [])]
+    codes = codes if len(codes) >= 2 else list(ITEM_CODES)
+    n = len(codes)
+    pairs = draw(
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(1, n - 1)), max_size=2, unique=True)
+    )
+    return [
+        {
+            "item_code_a": codes[i],
+            "item_code_b": codes[(i + k) % n],  # two distinct items by construction
+            "scope": draw(st.sampled_from(scopes)),
+        }
+        for i, k in pairs
+    ]
+
+
+def medical_items_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
+    """Lines of each settlement, served inside the stay or a day outside it, some repeating an
+    item on one day."""
+    categories = _vocab(vocab, "item_category", ("drug", "exam", "treatment", "material", "bed"))
+    codes = [r["item_code"] for r in built.get("item_catalog", [])] or list(ITEM_CODES)
+    rows: Rows = []
+    for s in built.get("medical_settlements", []):
+        admit = s["admit_date"]
+        discharge = s["discharge_date"] or admit
+        for line in range(1, draw(st.integers(1, 3)) + 1):
+            served = draw(
+                st.sampled_from(
+                    (admit, discharge, admit - timedelta(days=1), discharge + timedelta(days=1))
+                )
+            )
+            quantity = draw(st.sampled_from((1, 2, 3, 10, 30)))
+            unit = draw(st.sampled_from((100000, 100001, 2500, 99999)))
+            rows.append(
+                {
+                    "settlement_id": s["settlement_id"],
+                    "line_no": line,
+                    "item_code": draw(st.sampled_from(codes)),
+                    "item_category": draw(st.sampled_from(categories)),
+                    "service_date": served,
+                    "quantity": quantity,
+                    "unit_price": unit,
+                    "amount": (quantity * unit + 50) // 100,
+                    "days_supply": _optional(draw, st.sampled_from((1, 7, 30, 31))),
+                }
+            )
+    return rows
+
+
+CENTRAL: dict[str, Generator] = {
+    "persons": persons_rows,
+    "employers": employers_rows,
+    "enrollments": enrollments_rows,
+    "contributions": contributions_rows,
+    "benefits": benefits_rows,
+    "deaths": deaths_rows,
+    "incarcerations": incarcerations_rows,
+    "national_benefits": national_benefits_rows,
+    "ledger": ledger_rows,
+    "fund_reports": fund_reports_rows,
+    "bank_accounts": bank_accounts_rows,
+    "providers": providers_rows,
+    "medical_settlements": medical_settlements_rows,
+    "item_catalog": item_catalog_rows,
+    "item_conflicts": item_conflicts_rows,
+    "medical_items": medical_items_rows,
+}
+"""Hand-tuned generators by table name (exchange-schema.md names are fixed)."""
+
+DEPENDS: dict[str, tuple[str, ...]] = {
+    "ledger": ("benefits", "contributions", "medical_settlements"),
+    "fund_reports": ("ledger",),
+    "bank_accounts": ("ledger",),
+    "medical_settlements": ("providers",),
+    "medical_items": ("medical_settlements", "item_catalog"),
+    "item_conflicts": ("item_catalog",),
+}
+"""Tables a hand-tuned generator reads, when they are generated too."""

@@ -1,0 +1,550 @@
+"""``check_indicator``: the properties every indicator must keep, checked with Hypothesis.
+
+For each generated dataset (``strategies.datasets`` over the tables the indicator reads, with the
+data faults switched on) the indicator is run as the engine runs it, and:
+
+1. **runs**: it does not raise on valid input, and returns a hits frame;
+2. **does not mutate its input**: every table (values, dtypes, index, columns), the set of tables
+   and the person profiles are the same after the run;
+3. **deterministic**: a second run on the same dataset gives the identical suspicions frame;
+4. **independent of row order**: with the rows of every table shuffled, the same suspicions
+   (evidence records compared as a multiset: their order may follow the input's);
+5. **names subjects of its input**: each suspicion's subject_id appears in a column of the input
+   that refers to its subject_type (``partition.column_subject``); for ``fund`` subjects, in a
+   column of the ``insurance`` vocabulary;
+6. **same result on partitions** (indicators that declare a partition key): the data split by
+   that key into 2–4 random partitions (``partition.split_dataset``), run partition by partition,
+   gives exactly the whole's suspicions;
+7. **monotone in stricter parameters**: for each parameter that declares ``stricter``, moving it
+   that way from a drawn base value never adds a (subject_type, subject_id).
+
+A failure raises :class:`ContractViolation` naming the property, what differed, and the shrunk
+dataset as small tables.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from fundrules.intake import Dataset
+from fundrules.period import first_day, parse_period
+from fundrules.screening import Indicator, Params, ScreeningContext, gather, parameter_specs
+from fundrules.screening.engine import build_parameters
+from fundrules.screening.suspicions import evidence_records
+
+from .partition import column_subject, split_dataset, subjects_in
+from .strategies import RawDataset, datasets
+
+if TYPE_CHECKING:
+    from fundrules.plugins.registry import Registry
+
+PROPERTIES: tuple[str, ...] = (
+    "runs",
+    "does not mutate its input",
+    "deterministic",
+    "independent of row order",
+    "names subjects of its input",
+    "same result on partitions",
+    "monotone in stricter parameters",
+)
+
+
+class ContractViolation(AssertionError):
+    """An indicator broke one of the contract's properties on a (shrunk) generated dataset."""
+
+    def __init__(self, indicator: str, prop: str, detail: str, example: str, flaky: bool = False):
+        self.indicator = indicator
+        self.property = prop
+        self.detail = detail
+        self.example = example
+        head = f"{indicator} breaks the indicator contract: {prop}"
+        if flaky:
+            head += " (the failure did not always reproduce: a sign of non-determinism)"
+        super().__init__(f"{head}\n{_indent(detail)}\nminimal failing example:\n{_indent(example)}")
+
+
+class GeneratorError(RuntimeError):
+    """Generated data did not load cleanly: a bug in the strategies or in intake, not in the
+    indicator under test."""
+
+
+@dataclass
+class ContractReport:
+    """What ``check_indicator`` checked and how often the indicator fired."""
+
+    indicator: str
+    examples: int = 0
+    fired: int = 0
+    checked: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.indicator}: {len(self.checked)} properties held on {self.examples} generated "
+            f"datasets (fired on {self.fired})"
+        ]
+        lines += [f"  skipped {k}: {v}" for k, v in self.skipped.items()]
+        return "\n".join(lines)
+
+
+class _PropertyFailure(Exception):
+    def __init__(self, prop: str, detail: str, example: str):
+        super().__init__(prop)
+        self.prop = prop
+        self.detail = detail
+        self.example = example
+
+
+def _short_traceback(exc: BaseException) -> str:
+    """The frames outside libraries and this module, then the error: where the indicator broke."""
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if "site-packages" not in f.filename and not f.filename.endswith("testing/contract.py")
+    ]
+    lines = traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc)
+    return "".join(lines).rstrip()
+
+
+def _indent(text: str, by: str = "  ") -> str:
+    return "\n".join(by + line for line in text.splitlines())
+
+
+# -- running an indicator as the engine does -------------------------------------------------
+
+
+class _Runner:
+    def __init__(self, ind: Indicator, reg: Registry, period: str) -> None:
+        self.ind = ind
+        self.reg = reg
+        known = {**reg.indicators, ind.code: ind}
+        pset = build_parameters(
+            known,
+            [src for _, src in reg.parameter_sources],
+            [f"plugin {p}" for p, _ in reg.parameter_sources],
+        )
+        self.params = pset.resolve(ind.code, ind.params, first_day(parse_period(period))).values
+
+    def run(self, ds: Dataset, params: Params | None = None) -> pd.DataFrame:
+        ctx = ScreeningContext(ds, business_totals=lambda: self.reg.business_totals(ds))
+        hits = self.ind(ctx, params if params is not None else self.params)
+        if not isinstance(hits, pd.DataFrame):
+            raise TypeError(f"returned {type(hits).__name__}, not a hits DataFrame")
+        return gather(hits, self.ind, ds.period_text, "{}", "contract-check")
+
+
+def _rows(sus: pd.DataFrame, *, ordered: bool) -> list[tuple[Any, ...]]:
+    """Suspicions as comparable tuples; unordered: sorted, evidence records as a multiset."""
+    out = []
+    for r in sus.itertuples(index=False):
+        records = [
+            json.dumps(x, sort_keys=True, ensure_ascii=False) for x in evidence_records(r.evidence)
+        ]
+        if not ordered:
+            records.sort()
+        out.append(
+            (
+                r.subject_type,
+                r.subject_id,
+                r.insurance,
+                str(r.amount_at_risk),
+                r.severity,
+                tuple(records),
+            )
+        )
+    return out if ordered else sorted(out)
+
+
+def _show(rows: Iterable[tuple[Any, ...]], limit: int = 8) -> str:
+    rows = list(rows)
+    lines = []
+    for st_, sid, ins, amount, sev, records in rows[:limit]:
+        lines.append(f"{st_} {sid}  insurance={ins or '-'}  amount={amount}  severity={sev}")
+        lines += [f"    {rec}" for rec in records[:4]]
+        if len(records) > 4:
+            lines.append(f"    … {len(records) - 4} more records")
+    if len(rows) > limit:
+        lines.append(f"… {len(rows) - limit} more")
+    return "\n".join(lines) or "(none)"
+
+
+def _diff(a_name: str, a: list[tuple[Any, ...]], b_name: str, b: list[tuple[Any, ...]]) -> str:
+    rest = list(b)
+    only_a = []
+    for x in a:
+        if x in rest:
+            rest.remove(x)
+        else:
+            only_a.append(x)
+    return f"only {a_name}:\n{_indent(_show(only_a))}\nonly {b_name}:\n{_indent(_show(rest))}"
+
+
+# -- the properties --------------------------------------------------------------------------
+
+
+def _snapshot(ds: Dataset) -> dict[str, pd.DataFrame]:
+    snap = {name: df.copy(deep=True) for name, df in ds.tables.items()}
+    snap["<person profiles>"] = ds.person_profiles.copy(deep=True)
+    return snap
+
+
+def _mutations(ds: Dataset, snap: dict[str, pd.DataFrame]) -> list[str]:
+    found = []
+    now = dict(ds.tables)
+    now["<person profiles>"] = ds.person_profiles
+    for name in sorted(set(snap) | set(now)):
+        if name not in now:
+            found.append(f"table {name} was removed from the dataset")
+        elif name not in snap:
+            found.append(f"table {name} was added to the dataset")
+        else:
+            before, after = snap[name], now[name]
+            if list(before.columns) != list(after.columns):
+                found.append(
+                    f"{name}: columns changed from {list(before.columns)} to {list(after.columns)}"
+                )
+            elif not before.index.equals(after.index):
+                found.append(f"{name}: index changed")
+            elif not before.dtypes.equals(after.dtypes):
+                found.append(f"{name}: dtypes changed")
+            elif not before.equals(after):
+                cols = [c for c in before.columns if not before[c].equals(after[c])]
+                found.append(f"{name}: values changed in column(s) {', '.join(map(str, cols))}")
+    return found
+
+
+def input_subjects(ds: Dataset) -> dict[str, set[str]]:
+    """Every subject id named in the input, by subject type (the rule of property 5)."""
+    out: dict[str, set[str]] = {
+        k: set() for k in ("person", "employer", "provider", "account", "fund")
+    }
+    for name, df in ds.tables.items():
+        for c in ds.schema[name].columns:
+            kind = column_subject(c)
+            if c.vocabulary == "insurance":
+                kind = "fund"
+            if kind is not None and c.name in df:
+                out.setdefault(kind, set()).update(df[c.name].dropna().astype("str").tolist())
+    return out
+
+
+def _shuffled(ds: Dataset, orders: dict[str, list[int]]) -> Dataset:
+    tables = {name: df.iloc[orders[name]].reset_index(drop=True) for name, df in ds.tables.items()}
+    return Dataset(period=ds.period, tables=tables, schema=dict(ds.schema))
+
+
+def _numeric_leaves(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    if isinstance(value, dict):
+        return bool(value) and all(_numeric_leaves(v) for v in value.values())
+    return False
+
+
+def _move(value: Any, factor: float, offset: float, step: float, direction: str) -> tuple[Any, Any]:
+    """(base, stricter) for every numeric leaf of a value: base = x·factor + offset, stricter =
+    base moved by ``step`` in the direction that is harder to cross; ints stay ints, values that
+    start non-negative stay non-negative."""
+    if isinstance(value, dict):
+        pairs = {k: _move(v, factor, offset, step, direction) for k, v in value.items()}
+        return {k: b for k, (b, _) in pairs.items()}, {k: s for k, (_, s) in pairs.items()}
+    base = value * factor + offset
+    sign = 1 if direction == "higher" else -1
+    if isinstance(value, int):
+        base = round(base)
+        strict = base + sign * max(1, round(step))
+    else:
+        base = round(base, 4)
+        strict = round(base + sign * step, 4)
+    if value >= 0:
+        base, strict = max(base, 0), max(strict, 0)
+    return base, strict
+
+
+def _variation_strategy(value: Any, direction: str) -> st.SearchStrategy[tuple[Any, Any]]:
+    return st.builds(
+        _move,
+        st.just(value),
+        st.sampled_from((1.0, 0.0, 0.5, 2.0)),
+        st.sampled_from((0.0, 1.0, -1.0, 0.01, -0.01)),
+        st.sampled_from((1.0, 0.01, 0.5, 5.0, 10.0)),
+        st.just(direction),
+    )
+
+
+@dataclass
+class _Example:
+    raw: RawDataset
+    variations: dict[str, tuple[Any, Any]]
+
+    def __repr__(self) -> str:
+        shown = "".join(f"\n  {n}: {lo!r} → {hi!r}" for n, (lo, hi) in self.variations.items())
+        return f"{self.raw!r}" + (f"\nparameters (base → stricter):{shown}" if shown else "")
+
+
+def _tables_for(ind: Indicator, reg: Registry) -> tuple[list[str], list[str]]:
+    """(tables always generated, tables generated or not) for an indicator."""
+    required = [t for t in ind.meta.reads if t in reg.tables]
+    optional = [t for t in ind.meta.optional_reads if t in reg.tables and t not in required]
+    if not ind.meta.reads and not ind.meta.optional_reads:
+        optional = list(reg.tables)  # reads nothing in particular: any table may matter
+    return required, optional
+
+
+@st.composite
+def _examples(
+    draw: st.DrawFn,
+    ind: Indicator,
+    reg: Registry,
+    period: str,
+    max_persons: int,
+    varied: dict[str, tuple[Any, str]],
+) -> _Example:
+    required, optional = _tables_for(ind, reg)
+    chosen = required + [t for t in optional if draw(st.booleans())]
+    raw = draw(datasets(period, chosen, reg, max_persons=max_persons, faults=True))
+    return _Example(
+        raw=raw,
+        variations={n: draw(_variation_strategy(v, d)) for n, (v, d) in varied.items()},
+    )
+
+
+def _check_example(
+    runner: _Runner, ex: _Example, data: st.DataObject, report: ContractReport
+) -> None:
+    ind = runner.ind
+    code = ind.code
+    example = ex.raw.describe()
+
+    def fail(prop: str, detail: str, extra: str = "") -> None:
+        raise _PropertyFailure(prop, detail, example + (f"\n{extra}" if extra else ""))
+
+    ds = ex.raw.load(runner.reg)
+    if len(ds.quarantine):
+        raise GeneratorError(
+            "generated data was quarantined (a bug in fundrules.testing's strategies or in "
+            f"intake, not in {code}):\n{ds.quarantine.to_string()}\n{example}"
+        )
+    snap = _snapshot(ds)
+
+    def run(data: Dataset, params: Params | None = None, what: str = "") -> pd.DataFrame:
+        try:
+            return runner.run(data, params)
+        except Exception as exc:
+            fail("runs", f"it raised on valid input{what}:\n{_indent(_short_traceback(exc))}")
+            raise  # unreachable
+
+    base = run(ds)
+    report.examples += 1
+    if len(base):
+        report.fired += 1
+
+    changed = _mutations(ds, snap)
+    if changed:
+        fail("does not mutate its input", "\n".join(changed))
+
+    again = run(ds)
+    if _rows(base, ordered=True) != _rows(again, ordered=True):
+        fail(
+            "deterministic",
+            "two runs on the same dataset differ:\n"
+            + _diff(
+                "in the first run",
+                _rows(base, ordered=True),
+                "in the second run",
+                _rows(again, ordered=True),
+            ),
+        )
+
+    whole = _rows(base, ordered=False)
+    orders = {
+        name: data.draw(st.permutations(range(len(df))), label=f"row order of {name}")
+        for name, df in ds.tables.items()
+    }
+    shuffled = run(_shuffled(ds, orders), what=" (rows shuffled)")
+    if _rows(shuffled, ordered=False) != whole:
+        shown = "\n".join(
+            f"  {name}: {order}" for name, order in orders.items() if order != sorted(order)
+        )
+        fail(
+            "independent of row order",
+            "shuffling the rows of the tables changes the suspicions:\n"
+            + _diff("in file order", whole, "shuffled", _rows(shuffled, ordered=False)),
+            f"rows shuffled (new order, 0-based rows of the tables above):\n{shown}",
+        )
+
+    present = input_subjects(ds)
+    strays = [
+        (t, s)
+        for t, s in zip(base["subject_type"], base["subject_id"], strict=True)
+        if s not in present.get(t, set())
+    ]
+    if strays:
+        shown = ", ".join(f"{t} {s!r}" for t, s in strays[:5])
+        fail(
+            "names subjects of its input",
+            f"suspicions name subjects that no column of the input refers to: {shown}\n"
+            "(a subject_type's ids are the values of the columns whose refers_to (or id kind) is "
+            "that type; a fund's are the insurance codes)",
+        )
+
+    key = ind.meta.partition
+    if key is not None:
+        ids = subjects_in(ds, key)
+        n_parts = data.draw(st.integers(2, 4), label="partitions")
+        chosen = data.draw(
+            st.lists(st.integers(0, n_parts - 1), min_size=len(ids), max_size=len(ids)),
+            label=f"partition of each {key}",
+        )
+        assignment = dict(zip(ids, chosen, strict=True))
+        parts = split_dataset(ds, key, assignment, n_parts)
+        pieces = [run(p, what=f" (partition {i} by {key})") for i, p in enumerate(parts)]
+        found = pd.concat(pieces, ignore_index=True) if pieces else base.iloc[0:0]
+        if _rows(found, ordered=False) != whole:
+            groups = {i: [s for s, k in assignment.items() if k == i] for i in range(n_parts)}
+            shown = "\n".join(f"  partition {i}: {', '.join(v) or '-'}" for i, v in groups.items())
+            fail(
+                "same result on partitions",
+                f"split by {key} into {n_parts} partitions, the suspicions differ from the "
+                "whole's:\n"
+                + _diff("on the whole", whole, "on the partitions", _rows(found, ordered=False)),
+                f"partitions ({key}):\n{shown}",
+            )
+
+    for name, (lo, hi) in ex.variations.items():
+        try:
+            base_p = type(runner.params)(**{**dict(runner.params), name: lo})
+            strict_p = type(runner.params)(**{**dict(runner.params), name: hi})
+        except ValidationError:
+            continue
+        a = run(ds, base_p, f" ({name}={lo!r})")
+        b = run(ds, strict_p, f" ({name}={hi!r})")
+        added = set(zip(b["subject_type"], b["subject_id"], strict=True)) - set(
+            zip(a["subject_type"], a["subject_id"], strict=True)
+        )
+        if added:
+            extra = [r for r in _rows(b, ordered=False) if (r[0], r[1]) in added]
+            fail(
+                "monotone in stricter parameters",
+                f"{name} is declared stricter={_direction(ind, name)!r}, but moving it from "
+                f"{lo!r} to {hi!r} adds suspicions:\n{_indent(_show(extra))}",
+            )
+
+
+def _direction(ind: Indicator, name: str) -> str | None:
+    return parameter_specs(ind.params)[name].stricter
+
+
+def _varied_parameters(runner: _Runner, report: ContractReport) -> dict[str, tuple[Any, str]]:
+    varied = {}
+    for name, spec in parameter_specs(runner.ind.params).items():
+        if spec.stricter is None:
+            continue
+        value = getattr(runner.params, name)
+        if _numeric_leaves(value):
+            varied[name] = (value, spec.stricter)
+        else:
+            report.skipped[f"monotonicity of {name}"] = (
+                f"a {type(value).__name__} value; only numbers and mappings of numbers are varied"
+            )
+    return varied
+
+
+def _find_failure(exc: BaseException) -> tuple[_PropertyFailure | GeneratorError | None, bool]:
+    if isinstance(exc, _PropertyFailure | GeneratorError):
+        return exc, False
+    if isinstance(exc, BaseExceptionGroup):
+        for sub in exc.exceptions:
+            found, _ = _find_failure(sub)
+            if found is not None:
+                return found, True
+    return None, False
+
+
+@contextmanager
+def _shrink_budget(seconds: float) -> Iterator[None]:
+    """Bound the time Hypothesis spends shrinking a failure (its own bound is 300 s and has no
+    public setting; each step here screens several datasets)."""
+    from hypothesis.internal.conjecture import engine
+
+    saved = getattr(engine, "MAX_SHRINKING_SECONDS", None)
+    if saved is None:
+        yield
+        return
+    engine.MAX_SHRINKING_SECONDS = seconds  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKING_SECONDS = saved
+
+
+def check_indicator(
+    indicator: Indicator | str,
+    *,
+    registry: Registry | None = None,
+    max_examples: int | None = None,
+    period: str = "2025-06",
+    max_persons: int = 5,
+    shrink_seconds: float = 60.0,
+) -> ContractReport:
+    """Check the contract's properties (module docstring) on generated datasets holding the
+    tables ``indicator`` reads. Examples: ``max_examples``, else the Hypothesis profile's
+    (``ci``/``thorough``, see ``fundrules.testing.profiles``). Raises :class:`ContractViolation`
+    with a shrunk example on the first property broken; returns a :class:`ContractReport`."""
+    from fundrules.plugins import get_registry
+
+    reg = registry or get_registry()
+    ind = reg.indicators[indicator] if isinstance(indicator, str) else indicator
+    report = ContractReport(ind.code)
+    report.checked = [p for p in PROPERTIES]
+    if ind.meta.partition is None:
+        report.checked.remove("same result on partitions")
+        report.skipped["same result on partitions"] = "no partition key declared"
+    runner = _Runner(ind, reg, period)
+    varied = _varied_parameters(runner, report)
+    if not any(s.stricter for s in parameter_specs(ind.params).values()):
+        report.checked.remove("monotone in stricter parameters")
+
+    def contract(example: _Example, data: st.DataObject) -> None:
+        _check_example(runner, example, data, report)
+
+    contract._hypothesis_internal_add_digest = ind.code.encode()  # type: ignore[attr-defined]
+    chosen = settings(
+        max_examples=max_examples or settings().max_examples,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+            HealthCheck.filter_too_much,
+        ],
+        report_multiple_bugs=False,
+    )
+    test: Callable[[], None] = chosen(
+        given(_examples(ind, reg, period, max_persons, varied), st.data())(contract)
+    )
+    try:
+        with _shrink_budget(shrink_seconds):
+            test()
+    except Exception as exc:
+        found, flaky = _find_failure(exc)
+        if isinstance(found, _PropertyFailure):
+            raise ContractViolation(
+                ind.code, found.prop, found.detail, found.example, flaky
+            ) from None
+        if isinstance(found, GeneratorError):
+            raise found from None
+        raise
+    return report
