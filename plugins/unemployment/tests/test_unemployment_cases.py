@@ -1,68 +1,39 @@
-"""Run the YAML case files (tests/cases/test_*.yaml) until the testing toolkit collects them.
+"""The YAML case files (tests/cases/test_<indicator>.yaml), through the testing toolkit.
 
-A minimal reading of the brief's format: each case's tables are screened with its indicator and
-parameters, and the suspicions must be exactly those expected (subject_type defaults to the
-indicator's; amount_at_risk is compared where given). Every unemployment indicator has a file
-with at least one positive and one negative case.
+When the toolkit's pytest plugin is active (entry point ``pytest11``) it collects the files
+itself, one item per case, and this module only checks coverage; otherwise each file is run
+here with ``fundrules.testing.assert_case_file``.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
 import pytest
-import yaml
 from fundrules_unemployment.plugin import INDICATORS
 
-import fundrules
+from fundrules.testing import assert_case_file, case_coverage, find_case_files
 
 CASES = Path(__file__).parent / "cases"
 
 
-def _cases() -> list:
-    out = []
-    for path in sorted(CASES.glob("test_*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in doc["cases"]:
-            out.append(pytest.param(doc["indicator"], case, id=f"{path.stem}: {case['name']}"))
-    return out
-
-
-def test_every_indicator_has_a_case_file_with_a_positive_and_a_negative():
+def test_every_indicator_has_a_positive_and_a_negative_case(registry):
+    coverage, errors = case_coverage(registry)
+    assert errors == []
     for ind in INDICATORS:
-        path = CASES / f"test_{ind.code.split('.', 1)[1]}.yaml"
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert doc["indicator"] == ind.code
-        assert any(c["expect"] for c in doc["cases"]) and any(not c["expect"] for c in doc["cases"])
+        assert (CASES / f"test_{ind.code.split('.', 1)[1]}.yaml").is_file(), ind.code
+        assert coverage[ind.code].positive and coverage[ind.code].negative, ind.code
 
 
-@pytest.mark.parametrize(("code", "case"), _cases())
-def test_case(registry, code, case):
-    frames = {
-        name: pd.DataFrame(rows, dtype="object")
-        for name, rows in (case.get("tables") or {}).items()
-    }
-    ds = fundrules.dataset_from_frames(frames, case["period"], registry=registry)
-    assert ds.quarantine.empty, ds.quarantine.to_string()
-    params = case.get("parameters") or None
-    res = fundrules.screen(
-        ds, indicators=[code], params={code: params} if params else None, registry=registry
+def _collected_by_the_toolkit(config: pytest.Config) -> bool:
+    return any(
+        getattr(p, "__name__", "") == "fundrules.testing.pytest_plugin"
+        for p in config.pluginmanager.get_plugins()
     )
-    assert res.failed.empty and res.skipped.empty, res.runs.to_string()
-    subject = registry.indicators[code].meta.subject
-    got = {
-        (t, i): a
-        for t, i, a in zip(
-            res.suspicions["subject_type"],
-            res.suspicions["subject_id"],
-            res.suspicions["amount_at_risk"],
-            strict=True,
-        )
-    }
-    want = {(e.get("subject_type", subject), str(e["subject_id"])): e for e in case["expect"]}
-    assert set(got) == set(want)
-    for key, e in want.items():
-        if "amount_at_risk" in e:
-            assert got[key] == Decimal(str(e["amount_at_risk"])), key
+
+
+@pytest.mark.parametrize("path", find_case_files(CASES), ids=lambda p: p.stem)
+def test_case_file(request, registry, path):
+    if _collected_by_the_toolkit(request.config):
+        pytest.skip("collected as test items by fundrules.testing.pytest_plugin")
+    assert_case_file(path, registry=registry)
