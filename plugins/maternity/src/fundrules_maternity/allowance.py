@@ -11,8 +11,16 @@ import pandas as pd
 
 from fundrules.plugin_api import Params, ScreeningContext, as_hits, indicator, param
 
-from .claims import CLAIM_EVIDENCE, LAW_LEAVE, LAW_MATERNITY, LAW_REGIONAL, claims_of_period
-from .leave import LEAVE_READS
+from .claims import (
+    CLAIM_EVIDENCE,
+    CLAIM_READS,
+    LAW_LEAVE,
+    LAW_MATERNITY,
+    LAW_REGIONAL,
+    claims_of_period,
+)
+
+FORMULA_READS: tuple[str, ...] = (*CLAIM_READS, "allowance_days", "employer_avg_wage")
 
 
 class AboveFormulaParams(Params):
@@ -34,7 +42,7 @@ class AboveFormulaParams(Params):
     severity="medium",
     legal_basis=LAW_MATERNITY + " (Art. 56: the employer's average monthly wage of the previous "
     "year); " + LAW_LEAVE + "; " + LAW_REGIONAL + " (daily allowance = average monthly wage / 30)",
-    reads={"maternity_claims": LEAVE_READS},
+    reads={"maternity_claims": FORMULA_READS},
     subject="person",
     partition="person",
     params=AboveFormulaParams,

@@ -158,13 +158,8 @@ class ShamEmploymentParams(Params):
     insurance="maternity",
     area="expenditure",
     severity="high",
-    legal_basis=LAW_MATERNITY
-    + "; "
-    + LAW_FRAUD
-    + "; "
-    + LAW_REGIONAL
-    + " (突击参保, 虚构劳动关系: "
-    "enrolling a pregnant woman in a shell or tiny employer to draw the allowance)",
+    legal_basis=f"{LAW_MATERNITY}; {LAW_FRAUD}; {LAW_REGIONAL} (突击参保, 虚构劳动关系: enrolling a "
+    "pregnant woman in a shell or tiny employer to draw the allowance)",
     reads={"maternity_claims": CLAIM_READS, "enrollments": ENROLLMENT_READS},
     optional_reads={"employers": ("employer_id", "established_date")},
     subject="person",
