@@ -206,32 +206,59 @@ def benefits_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> 
     return rows
 
 
+def _event_months(world: World, built: Built, person_id: str) -> list[int]:
+    """Months in which the person was paid or treated (from tables generated earlier), else the
+    target period: deaths and prison spells are placed around them."""
+    months = {
+        r["period"]
+        for name in ("benefits", "medical_settlements")
+        for r in built.get(name, [])
+        if r.get("person_id") == person_id and isinstance(r.get("period"), int)
+    }
+    return sorted(months) or [world.period]
+
+
 def deaths_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
-    P = world.period
-    days = [
-        last_day(P - 1), first_day(P), last_day(P), first_day(P) + timedelta(days=14),
-        last_day(P - 2), first_day(P - 1), first_day(P + 1), last_day(P + 1),
-    ]  # fmt: skip
+    """Deaths of about half the persons, around a month they were paid in: the last day of the
+    month before it, its first or last day (the month of death is still due), or long before."""
     rows: Rows = []
     for p in world.persons:
-        if draw(st.sampled_from((False, False, True))):
-            rows.append(
-                {
-                    "person_id": p.person_id,
-                    "death_date": draw(st.one_of(st.sampled_from(days), dates_near(P))),
-                    "source": _optional(draw, st.sampled_from(TEXT_POOLS["source"])),
-                }
+        if not draw(st.booleans()):
+            continue
+        month = draw(st.sampled_from(_event_months(world, built, p.person_id)))
+        day = draw(
+            st.one_of(
+                st.sampled_from(
+                    (
+                        last_day(month - 1),
+                        first_day(month),
+                        last_day(month),
+                        first_day(month) + timedelta(days=14),
+                        first_day(month - 1),
+                    )
+                ),
+                dates_near(world.period),
             )
+        )
+        rows.append(
+            {
+                "person_id": p.person_id,
+                "death_date": day,
+                "source": _optional(draw, st.sampled_from(TEXT_POOLS["source"])),
+            }
+        )
     return rows
 
 
 def incarcerations_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
-    P = world.period
+    """Prison spells starting in, just before or well before a month the person was paid in, and
+    ending in it, after it, or open; their first and last days fall on month boundaries or mid-month."""
     which = st.sampled_from(("first", "last", "mid"))
     rows: Rows = []
     for p in world.persons:
         for _ in range(draw(st.sampled_from((0, 1, 0, 2)))):
-            start_month = P + draw(st.sampled_from((-1, -2, 0, -3, 1, -12)))
+            month = draw(st.sampled_from(_event_months(world, built, p.person_id)))
+            start_month = month + draw(st.sampled_from((-1, -2, 0, -3, 1, -12)))
             start = _day_in(start_month, draw(which))
             end = None
             if draw(st.booleans()):
@@ -584,6 +611,8 @@ CENTRAL: dict[str, Generator] = {
 """Hand-tuned generators by table name (exchange-schema.md names are fixed)."""
 
 DEPENDS: dict[str, tuple[str, ...]] = {
+    "deaths": ("benefits", "medical_settlements"),
+    "incarcerations": ("benefits", "medical_settlements"),
     "ledger": ("benefits", "contributions", "medical_settlements"),
     "fund_reports": ("ledger",),
     "bank_accounts": ("ledger",),
