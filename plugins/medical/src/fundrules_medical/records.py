@@ -182,14 +182,13 @@ def settlement_hits(
     evidence: list[str],
     *,
     money: Iterable[str] = (),
-    order: Iterable[str] = (),
     amount: str = "fund_amount",
 ) -> pd.DataFrame:
     """Hits for flagged records of target-period settlements (the settlements themselves or
     their lines). The amount at risk is the settlement's ``fund_amount`` (or ``amount``),
     counted once however many of its records are flagged. Records are sorted by their own keys
     so that the evidence does not depend on the order of the input rows."""
-    keys = [c for c in ("person_id", "settlement_id", "line_no", *order) if c in rows]
+    keys = [c for c in ("person_id", "settlement_id", "line_no") if c in rows]
     rows = rows.sort_values(keys, kind="stable")
     first = ~rows["settlement_id"].duplicated().to_numpy()
     rows = rows.assign(_amount=np.where(first, rows[amount].to_numpy(), 0))
