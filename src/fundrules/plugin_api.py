@@ -31,9 +31,11 @@ from fundrules.screening.shared_rules import (
     age_on,
     as_hits,
     duplicate_receipt,
+    net_payments,
     paid_after_event_month,
     paid_during_spell,
     paid_in_same_period,
+    period_end_dates,
 )
 
 __all__ = [
@@ -59,11 +61,13 @@ __all__ = [
     "indicator",
     "last_day",
     "month_of",
+    "net_payments",
     "paid_after_event_month",
     "paid_during_spell",
     "paid_in_same_period",
     "param",
     "parse_period",
+    "period_end_dates",
     "ric_profile",
     "ric_valid",
     "uscc_valid",

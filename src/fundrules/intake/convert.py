@@ -110,8 +110,15 @@ def _numeric_cells(raw: pd.Series) -> np.ndarray:
 
 
 def to_date(raw: pd.Series, column: Column) -> Converted:
+    if isinstance(raw.dtype, pd.ArrowDtype) and (
+        pa.types.is_date(raw.dtype.pyarrow_dtype) or pa.types.is_timestamp(raw.dtype.pyarrow_dtype)
+    ):
+        raw = pd.Series(
+            raw.array._pa_array.to_pandas(date_as_object=False), index=raw.index
+        ).astype("datetime64[s]")
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
+        tz = getattr(raw.dtype, "tz", None)
+        values = raw.dt.tz_localize(None) if tz is not None else raw
         return values.astype("datetime64[s]"), np.zeros(len(raw), dtype=bool), ""
     if raw.dtype == object:
         # Excel/Parquet objects: datetime, date, or text
@@ -257,7 +264,7 @@ def to_number(raw: pd.Series, column: Column) -> Converted:
 
 def to_integer(raw: pd.Series, column: Column) -> Converted:
     values, bad, reason = to_number(raw, column)
-    frac = (values != np.floor(values)).fillna(False).to_numpy(dtype=bool)
+    frac = (values.notna() & (values != np.floor(values))).to_numpy(dtype=bool)
     if frac.any():
         bad = bad | frac
         reason = "not a whole number" + reason.removeprefix("not a number")

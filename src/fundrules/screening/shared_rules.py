@@ -6,6 +6,8 @@ All functions are vectorized over whole frames and return *hits* frames (decisio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -133,3 +135,27 @@ def duplicate_receipt(
     )
     flagged["_reason"] = reason
     return flagged
+
+
+def net_payments(
+    rows: pd.DataFrame, keys: Sequence[str] = ("person_id", "benefit_type", "period")
+) -> pd.DataFrame:
+    """The rows of the groups (by ``keys``) that hold a payment (a positive row), reversals
+    included, with ``at_risk``: the group's net (never below 0) on its largest row (ties: the
+    smallest ``payment_id``), 0 on the others. A reversal is not a payment of its own
+    (decisions.md D7), so a group of reversals alone is dropped."""
+    if rows.empty:
+        return rows.assign(at_risk=pd.Series(dtype="int64", index=rows.index))
+    by = list(keys)
+    rows = rows[rows.groupby(by, dropna=False)["amount"].transform("max") > 0]
+    net = rows.groupby(by, dropna=False)["amount"].transform("sum").clip(lower=0)
+    order = rows.sort_values(["amount", "payment_id"], ascending=[False, True], kind="stable")
+    largest = ~order.duplicated(by)
+    return rows.assign(at_risk=np.where(largest.reindex(rows.index), net, 0).astype("int64"))
+
+
+def period_end_dates(periods: pd.Series) -> pd.Series:
+    """The last day of each month number, as ``datetime64[s]`` (vectorized)."""
+    months = periods.to_numpy(dtype="int64") - (1970 * 12) + 1
+    end = months.astype("datetime64[M]").astype("datetime64[D]") - np.timedelta64(1, "D")
+    return pd.Series(end.astype("datetime64[s]"), index=periods.index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fundrules.plugin_api import NoParams, ScreeningContext, as_hits, indicator
+from fundrules.plugin_api import NoParams, ScreeningContext, as_hits, indicator, net_payments
 
 from .payments import (
     CASE_READS,
@@ -16,7 +16,6 @@ from .payments import (
     PAYMENT_READS,
     injury_payments,
     link_cases,
-    paid,
 )
 
 ENROLLMENT_READS = ("person_id", "insurance", "start_date", "end_date")
@@ -66,7 +65,7 @@ def insured_after_accident(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     it (先伤后保). The payment links to its case through the person (the latest case dated on
     or before the period's last day; disability benefits to the latest graded one). A payment
     linking to no case is not judged. At risk: the net paid."""
-    rows = link_cases(paid(injury_payments(ctx)), ctx.table("injury_cases"))
+    rows = link_cases(net_payments(injury_payments(ctx)), ctx.table("injury_cases"))
     rows = rows[rows["case_id"].notna()]
     cases = rows[["case_id", "person_id", "accident_date"]].drop_duplicates("case_id")
     cover = _coverage(cases, ctx.table("enrollments"))

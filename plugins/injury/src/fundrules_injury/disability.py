@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fundrules.plugin_api import Params, ScreeningContext, as_hits, indicator, month_of, param
+from fundrules.plugin_api import (
+    Params,
+    ScreeningContext,
+    as_hits,
+    indicator,
+    month_of,
+    net_payments,
+    param,
+)
 
 from .payments import (
     CASE_READS,
@@ -16,7 +24,6 @@ from .payments import (
     PAYMENT_READS,
     injury_payments,
     link_cases,
-    paid,
 )
 from .tables import DISABILITY_TYPES
 
@@ -93,7 +100,9 @@ def _one_time(ctx: ScreeningContext, p: DisabilityParams, linked: pd.DataFrame) 
     linked = linked[linked["benefit_type"] == "one_time_disability"]
     before = linked[linked["period"] < ctx.period]
     paid_before = before.groupby("case_id")["amount"].sum().rename("paid_before").reset_index()
-    rows = paid(linked[linked["period"] == ctx.period]).merge(paid_before, on="case_id", how="left")
+    rows = net_payments(linked[linked["period"] == ctx.period]).merge(
+        paid_before, on="case_id", how="left"
+    )
     rows = rows.assign(
         grade=_whole_grade(rows["disability_grade"]),
         paid_before=rows["paid_before"].fillna(0).astype("int64"),
@@ -123,7 +132,7 @@ def _allowance(ctx: ScreeningContext, p: DisabilityParams, linked: pd.DataFrame)
     rows = linked[
         (linked["benefit_type"] == "disability_allowance") & (linked["period"] == ctx.period)
     ]
-    rows = paid(rows)
+    rows = net_payments(rows)
     rows = rows.assign(grade=_whole_grade(rows["disability_grade"]))
     rows = rows[
         (rows["grade"].isna() | (rows["grade"] > p.max_fund_allowance_grade)).to_numpy(bool)

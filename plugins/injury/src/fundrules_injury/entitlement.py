@@ -9,6 +9,7 @@ from fundrules.plugin_api import (
     ScreeningContext,
     as_hits,
     indicator,
+    net_payments,
     paid_after_event_month,
 )
 
@@ -19,7 +20,6 @@ from .payments import (
     PAYMENT_EVIDENCE,
     PAYMENT_READS,
     injury_payments,
-    paid,
 )
 from .tables import INJURY_BENEFIT_TYPES
 
@@ -60,7 +60,7 @@ def paid_after_death(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     disability subsidy, disability allowance) paid for a period later than the month of the
     person's death; the month of death itself is due. At risk: the net paid."""
     deaths = ctx.table("deaths")
-    rows = paid(
+    rows = net_payments(
         paid_after_event_month(injury_payments(ctx, AFTER_DEATH_TYPES), deaths, "death_date")
     )
     return as_hits(
@@ -87,7 +87,7 @@ def double_claim_with_medical(ctx: ScreeningContext, p: NoParams) -> pd.DataFram
     settlements of that period with an injury-chapter diagnosis (ICD-10 S00-T98). At risk: the
     net injury medical payment; the settlements are listed as evidence (amount 0 each, their
     fund amount shown)."""
-    rows = paid(injury_payments(ctx, ["injury_medical"]))
+    rows = net_payments(injury_payments(ctx, ["injury_medical"]))
     s = ctx.target("medical_settlements")
     s = s[s["diagnosis_code"].str.upper().str.contains(INJURY_CHAPTER, regex=True).fillna(False)]
     s = s[s["person_id"].isin(rows["person_id"])]

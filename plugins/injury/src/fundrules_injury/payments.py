@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
-from fundrules.plugin_api import ScreeningContext
+from fundrules.plugin_api import ScreeningContext, period_end_dates
 
 from .tables import DISABILITY_TYPES, INJURY_BENEFIT_TYPES
 
@@ -64,27 +63,6 @@ def injury_payments(
     return b[b["benefit_type"].isin(list(types))].drop(columns="insurance")
 
 
-def paid(rows: pd.DataFrame, keys: Sequence[str] = PAYMENT_KEYS) -> pd.DataFrame:
-    """The rows of the groups (by ``keys``) that hold a payment (a positive row), reversals
-    included, with ``at_risk``: the group's net (never below 0) on its largest row, 0 on the
-    others."""
-    if rows.empty:
-        return rows.assign(at_risk=pd.Series(dtype="int64", index=rows.index))
-    by = list(keys)
-    rows = rows[rows.groupby(by, dropna=False)["amount"].transform("max") > 0]
-    net = rows.groupby(by, dropna=False)["amount"].transform("sum").clip(lower=0)
-    order = rows.sort_values(["amount", "payment_id"], ascending=[False, True], kind="stable")
-    largest = ~order.duplicated(by)
-    return rows.assign(at_risk=np.where(largest.reindex(rows.index), net, 0).astype("int64"))
-
-
-def period_end(periods: pd.Series) -> pd.Series:
-    """The last day of each month number, as ``datetime64[s]``."""
-    months = periods.to_numpy(dtype="int64") - _EPOCH_MONTH + 1
-    end = months.astype("datetime64[M]").astype("datetime64[D]") - np.timedelta64(1, "D")
-    return pd.Series(end.astype("datetime64[s]"), index=periods.index)
-
-
 def _latest_case(left: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     if left.empty or cases.empty:  # merge_asof cannot group Arrow strings of an empty side
         return cases.iloc[:0].reindex(left.index)[CASE_COLUMNS]
@@ -108,7 +86,7 @@ def link_cases(payments: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     c = c.rename(columns={"employer_id": "case_employer_id"})
     c = c.sort_values(["accident_date", "case_id"], kind="stable").reset_index(drop=True)
     left = payments[["person_id", "period", "benefit_type"]].assign(
-        _end=period_end(payments["period"])
+        _end=period_end_dates(payments["period"])
     )
     left = left.sort_values("_end", kind="stable")
     latest = _latest_case(left, c)

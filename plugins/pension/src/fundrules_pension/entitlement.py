@@ -11,12 +11,13 @@ from fundrules.plugin_api import (
     age_on,
     as_hits,
     indicator,
+    net_payments,
     paid_after_event_month,
     paid_during_spell,
     param,
 )
 
-from .payments import LAW_FRAUD, PAYMENT_EVIDENCE, basic_pension_rows, paid
+from .payments import LAW_FRAUD, PAYMENT_EVIDENCE, basic_pension_rows
 
 PAYMENT_READS = ("payment_id", "person_id", "benefit_type", "period", "amount", "paid_date")
 
@@ -38,7 +39,7 @@ def paid_after_death(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     """A basic pension (employee or resident) paid for a period later than the month of death.
     The month of death itself is due. Reversals offset; the amount at risk is the net paid."""
     deaths = ctx.table("deaths")
-    rows = paid(paid_after_event_month(basic_pension_rows(ctx), deaths, "death_date"))
+    rows = net_payments(paid_after_event_month(basic_pension_rows(ctx), deaths, "death_date"))
     if "source" in deaths:
         rows = rows.merge(
             deaths[["person_id", "source"]].rename(columns={"source": "death_source"}),
@@ -72,7 +73,7 @@ def paid_during_incarceration(ctx: ScreeningContext, p: NoParams) -> pd.DataFram
     """A basic pension paid for a month strictly between the month of entry into prison and the
     month of release; those two months are due whatever the days, and an open spell (no release
     date) covers every later month."""
-    rows = paid(paid_during_spell(basic_pension_rows(ctx), ctx.table("incarcerations")))
+    rows = net_payments(paid_during_spell(basic_pension_rows(ctx), ctx.table("incarcerations")))
     rows = rows.rename(columns={"start_date": "entry_date", "end_date": "release_date"})
     return as_hits(
         rows,
@@ -110,7 +111,7 @@ def centenarian_unverified(ctx: ScreeningContext, p: CentenarianParams) -> pd.Da
     """A basic pension paid for the period to a person aged 100 or more on the period's last day
     (birth date from the ID where it is valid, else ``persons``): their life status needs a
     check. People whose birth date is unknown are not judged."""
-    rows = paid(basic_pension_rows(ctx))
+    rows = net_payments(basic_pension_rows(ctx))
     birth = ctx.profiles["birth_date"].reindex(rows["person_id"])
     rows = rows.assign(birth_date=birth.to_numpy())
     rows = rows[rows["birth_date"].notna()]

@@ -12,13 +12,14 @@ from fundrules.plugin_api import (
     as_hits,
     indicator,
     month_of,
+    net_payments,
     param,
 )
 from fundrules.plugin_api import (
     duplicate_receipt as shared_duplicate_receipt,
 )
 
-from .payments import LAW_FRAUD, PAYMENT_EVIDENCE, basic_pension_rows, paid
+from .payments import LAW_FRAUD, PAYMENT_EVIDENCE, basic_pension_rows
 from .tables import BASIC_PENSION_TYPES
 
 PAYMENT_READS = ("payment_id", "person_id", "benefit_type", "period", "amount", "paid_date")
@@ -47,7 +48,7 @@ def duplicate_receipt(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     a basic-pension row of either type with a positive amount) for the same period. At risk: the
     ``resident_pension`` paid here when both schemes pay here; everything paid here when another
     region pays too. The other region's rows are listed as evidence (amount 0)."""
-    local = paid(basic_pension_rows(ctx))
+    local = net_payments(basic_pension_rows(ctx))
     external = None
     if ctx.has("national_benefits"):
         n = ctx.target("national_benefits")
@@ -107,7 +108,7 @@ def shared_bank_account(ctx: ScreeningContext, p: SharedAccountParams) -> pd.Dat
     the account."""
     rows = basic_pension_rows(ctx)
     rows = rows[rows["bank_account"].fillna("").str.strip() != ""]
-    rows = paid(rows, keys=("bank_account", "person_id", "benefit_type", "period"))
+    rows = net_payments(rows, keys=("bank_account", "person_id", "benefit_type", "period"))
     rows = rows.assign(pensioners=rows.groupby("bank_account")["person_id"].transform("nunique"))
     rows = rows[rows["pensioners"] >= p.n]
     return as_hits(

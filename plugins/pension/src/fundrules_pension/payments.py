@@ -10,9 +10,6 @@ net sum, never below 0: a payment recovered in full in the same period is still 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
 import pandas as pd
 
 from fundrules.plugin_api import ScreeningContext
@@ -36,16 +33,3 @@ def basic_pension_rows(ctx: ScreeningContext, *, target_only: bool = True) -> pd
     """``benefits`` rows of the basic-pension types: the target period's, or every period's."""
     b = ctx.target("benefits") if target_only else ctx.table("benefits")
     return b[b["benefit_type"].isin(BASIC_PENSION_TYPES)].drop(columns="insurance")
-
-
-def paid(rows: pd.DataFrame, keys: Sequence[str] = PAYMENT_KEYS) -> pd.DataFrame:
-    """The rows of the groups (by ``keys``) that hold a payment (a positive row), reversals
-    included, with ``at_risk``: the group's net (never below 0) on its largest row, 0 on the
-    others."""
-    if rows.empty:
-        return rows.assign(at_risk=pd.Series(dtype="int64"))
-    by = list(keys)
-    rows = rows[rows.groupby(by, dropna=False)["amount"].transform("max") > 0]
-    net = rows.groupby(by, dropna=False)["amount"].transform("sum").clip(lower=0)
-    largest = ~rows.sort_values("amount", ascending=False, kind="stable").duplicated(by)
-    return rows.assign(at_risk=np.where(largest.reindex(rows.index), net, 0).astype("int64"))

@@ -12,10 +12,11 @@ from fundrules.plugin_api import (
     as_hits,
     indicator,
     month_of,
+    net_payments,
     param,
 )
 
-from .payments import LAW_FRAUD, LAW_PENSION_RIGHT, PAYMENT_EVIDENCE, basic_pension_rows, paid
+from .payments import LAW_FRAUD, LAW_PENSION_RIGHT, PAYMENT_EVIDENCE, basic_pension_rows
 from .retirement_age import (
     STATUTORY_RETIREMENT_AGES,
     RetirementAge,
@@ -122,7 +123,7 @@ def paid_before_retirement(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     rows["retirement_period"] = month_of(rows["retirement_date"])
     no_row = rows["retirement_date"].isna()
     before = (rows["period"] < rows["retirement_period"]).fillna(False).astype(bool)
-    rows = paid(rows[no_row | before])
+    rows = net_payments(rows[no_row | before])
     rows["reason"] = np.where(
         rows["retirement_date"].isna(), "no retirements row", "paid before the retirement month"
     )
