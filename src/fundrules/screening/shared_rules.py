@@ -141,17 +141,19 @@ def net_payments(
     rows: pd.DataFrame, keys: Sequence[str] = ("person_id", "benefit_type", "period")
 ) -> pd.DataFrame:
     """The rows of the groups (by ``keys``) that hold a payment (a positive row), reversals
-    included, with ``at_risk``: the group's net (never below 0) on its largest row (ties: the
-    smallest ``payment_id``), 0 on the others. A reversal is not a payment of its own
-    (decisions.md D7), so a group of reversals alone is dropped."""
+    included, with ``net`` (the group's sum) on every row and ``at_risk``: the net, never below
+    0, on the group's largest row (ties: the smallest ``payment_id``), 0 on the others. A reversal
+    is not a payment of its own (decisions.md D7), so a group of reversals alone is dropped."""
     if rows.empty:
-        return rows.assign(at_risk=pd.Series(dtype="int64", index=rows.index))
+        empty = pd.Series(dtype="int64", index=rows.index)
+        return rows.assign(net=empty, at_risk=empty)
     by = list(keys)
     rows = rows[rows.groupby(by, dropna=False)["amount"].transform("max") > 0]
-    net = rows.groupby(by, dropna=False)["amount"].transform("sum").clip(lower=0)
+    net = rows.groupby(by, dropna=False)["amount"].transform("sum").astype("int64")
     order = rows.sort_values(["amount", "payment_id"], ascending=[False, True], kind="stable")
     largest = ~order.duplicated(by)
-    return rows.assign(at_risk=np.where(largest.reindex(rows.index), net, 0).astype("int64"))
+    at_risk = np.where(largest.reindex(rows.index), net.clip(lower=0), 0).astype("int64")
+    return rows.assign(net=net, at_risk=at_risk)
 
 
 def period_end_dates(periods: pd.Series) -> pd.Series:

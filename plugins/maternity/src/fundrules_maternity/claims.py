@@ -19,10 +19,9 @@ the event, for leave taken before it).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from fundrules.plugin_api import ScreeningContext, month_of
+from fundrules.plugin_api import ScreeningContext, month_of, net_payments
 
 LAW_MATERNITY = (
     "Social Insurance Law Art. 53-56 (maternity insurance: employees insured through their "
@@ -82,12 +81,7 @@ def allowance_payments(ctx: ScreeningContext) -> pd.DataFrame:
     row (ties: the smallest payment_id), 0 on the others."""
     b = ctx.target("benefits")
     b = b[b["benefit_type"] == "maternity_allowance"]
-    b = b[b.groupby("person_id")["amount"].transform("max") > 0]
-    net = b.groupby("person_id")["amount"].transform("sum").clip(lower=0)
-    order = b.sort_values(["amount", "payment_id"], ascending=[False, True], kind="stable")
-    first = ~order.duplicated("person_id")
-    at_risk = np.where(first.reindex(b.index), net, 0)
-    return b.assign(at_risk=at_risk.astype("int64"))
+    return net_payments(b, keys=("person_id",)).drop(columns="net")
 
 
 def link_to_claims(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fundrules.plugin_api import Params, ScreeningContext, indicator, param
+from fundrules.plugin_api import Params, ScreeningContext, indicator, net_payments, param
 
 from .allowances import (
     LAW_FRAUD,
@@ -13,7 +13,6 @@ from .allowances import (
     REGULATIONS,
     allowance_hits,
     allowance_rows,
-    paid,
 )
 
 PLACEHOLDER_DATE = "1999-01-22"
@@ -52,7 +51,7 @@ def amount_above_cap(ctx: ScreeningContext, p: AmountAboveCapParams) -> pd.DataF
     Exactly the cap is due. At risk: the whole monthly allowance (the money the flagged rows
     moved); the excess over the cap is in the evidence."""
     cap_fen = round(p.cap_yuan * 100)
-    rows = paid(allowance_rows(ctx))
+    rows = net_payments(allowance_rows(ctx))
     rows = rows[rows["net"] > cap_fen]
     rows = rows.assign(monthly_allowance=rows["net"], cap=cap_fen, excess=rows["net"] - cap_fen)
     return allowance_hits(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from fundrules.plugin_api import ScreeningContext, as_hits
@@ -60,21 +59,6 @@ def allowance_rows(ctx: ScreeningContext, *, target_only: bool = True) -> pd.Dat
     """``benefits`` rows of the allowance: the target period's, or every period's."""
     b = ctx.target("benefits") if target_only else ctx.table("benefits")
     return b[b["benefit_type"] == ALLOWANCE].drop(columns="insurance")
-
-
-def paid(rows: pd.DataFrame, keys: Sequence[str] = ALLOWANCE_KEYS) -> pd.DataFrame:
-    """The rows of the groups (by ``keys``) that hold a payment (a positive row), reversals
-    included, with ``net`` (the group's sum) on every row and ``at_risk``: the net, never below
-    0, on the group's largest row (ties: the smallest payment_id), 0 on the others."""
-    by = list(keys)
-    if rows.empty:
-        return rows.assign(net=pd.Series(dtype="int64"), at_risk=pd.Series(dtype="int64"))
-    rows = rows[rows.groupby(by)["amount"].transform("max") > 0]
-    net = rows.groupby(by)["amount"].transform("sum").astype("int64")
-    ordered = rows.sort_values(["amount", "payment_id"], ascending=[False, True], kind="stable")
-    largest = ~ordered.duplicated(by).reindex(rows.index)
-    at_risk = np.where(largest, net.clip(lower=0), 0).astype("int64")
-    return rows.assign(net=net, at_risk=at_risk)
 
 
 def months_paid(rows: pd.DataFrame) -> pd.DataFrame:

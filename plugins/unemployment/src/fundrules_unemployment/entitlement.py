@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from fundrules.plugin_api import NoParams, Params, ScreeningContext, indicator, param
+from fundrules.plugin_api import NoParams, Params, ScreeningContext, indicator, net_payments, param
 
 from .allowances import (
     CLAIM_EVIDENCE,
@@ -19,7 +19,6 @@ from .allowances import (
     allowance_rows,
     link_claims,
     months_paid,
-    paid,
 )
 
 STATUTE_DATE = "1999-01-22"
@@ -49,7 +48,7 @@ STATUTORY_ENTITLEMENT: dict[str, list[EntitlementBand]] = {
 def linked_allowances(ctx: ScreeningContext) -> pd.DataFrame:
     """The target period's allowances (groups holding a payment) with the claim they link to;
     allowances with no claim registered by the end of their period are left out."""
-    rows = link_claims(paid(allowance_rows(ctx)), ctx.table("unemployment_claims"))
+    rows = link_claims(net_payments(allowance_rows(ctx)), ctx.table("unemployment_claims"))
     return rows[rows["claim_id"].notna()]
 
 

@@ -8,6 +8,7 @@ from fundrules.plugin_api import (
     NoParams,
     ScreeningContext,
     indicator,
+    net_payments,
     paid_after_event_month,
     paid_during_spell,
     paid_in_same_period,
@@ -20,7 +21,6 @@ from .allowances import (
     REGULATIONS,
     allowance_hits,
     allowance_rows,
-    paid,
 )
 from .tables import BASIC_PENSION_TYPES
 
@@ -51,7 +51,7 @@ def paid_while_employed(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     c = ctx.target("contributions")
     employer = c["employer_id"].fillna("").str.strip() != ""
     c = c[employer & (c["employer_amount"] > 0)]
-    rows = paid_in_same_period(paid(allowance_rows(ctx)), c).assign(source="benefits")
+    rows = paid_in_same_period(net_payments(allowance_rows(ctx)), c).assign(source="benefits")
     jobs = c.merge(rows[["person_id", "period"]].drop_duplicates(), on=["person_id", "period"])
     jobs = jobs.rename(columns={"insurance": "contribution_insurance"}).assign(
         source="contributions", at_risk=0
@@ -103,7 +103,9 @@ def paid_with_pension(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
             [pensions, n.drop(columns="insurance").assign(source="national_benefits")],
             ignore_index=True,
         )
-    rows = paid_in_same_period(paid(allowance_rows(ctx)), pensions).assign(source="benefits")
+    rows = paid_in_same_period(net_payments(allowance_rows(ctx)), pensions).assign(
+        source="benefits"
+    )
     keys = rows[["person_id", "period"]].drop_duplicates()
     pensions = pensions.merge(keys, on=["person_id", "period"]).assign(at_risk=0)
     return allowance_hits(
@@ -128,7 +130,9 @@ def paid_with_pension(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
 def paid_after_death(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     """An allowance paid for a period later than the month of death; the month of death itself
     is due."""
-    rows = paid(paid_after_event_month(allowance_rows(ctx), ctx.table("deaths"), "death_date"))
+    rows = net_payments(
+        paid_after_event_month(allowance_rows(ctx), ctx.table("deaths"), "death_date")
+    )
     return allowance_hits(rows, [*PAYMENT_EVIDENCE, "death_date"])
 
 
@@ -149,7 +153,7 @@ def paid_during_incarceration(ctx: ScreeningContext, p: NoParams) -> pd.DataFram
     """An allowance paid for a month strictly between the month of entry into prison and the
     month of release; both those months are due whatever the days, and an open spell (no release
     date) covers every later month."""
-    rows = paid(paid_during_spell(allowance_rows(ctx), ctx.table("incarcerations")))
+    rows = net_payments(paid_during_spell(allowance_rows(ctx), ctx.table("incarcerations")))
     rows = rows.rename(columns={"start_date": "entry_date", "end_date": "release_date"})
     return allowance_hits(rows, [*PAYMENT_EVIDENCE, "entry_date", "release_date"])
 
