@@ -120,6 +120,9 @@ def load_dataset(
         f = find_table_file(folder, name)
         if f is not None:
             raws[name] = read_table_file(f)
+    for name, f in reg.reference_files(month).items():
+        if name in wanted and name not in raws and f.is_file():
+            raws[name] = read_table_file(f)
     ds = _build(raws, month, reg)
     ds.source = folder
     ds.manifest = Manifest(

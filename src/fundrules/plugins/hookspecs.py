@@ -54,6 +54,14 @@ def fundrules_business_totals(dataset: Dataset) -> pd.DataFrame | None:
 
 
 @hookspec
+def fundrules_reference_tables(period: int) -> Mapping[str, Path] | None:
+    """Files of reference (knowledge) tables the plugin takes from its own configuration, such
+    as a region's item catalog kept outside the uploads: ``{table: path}``. ``load_dataset``
+    reads each one the dataset folder lacks, validated and quarantined like the folder's own
+    files (and listed in the manifest); a table the folder has is kept."""
+
+
+@hookspec
 def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
     """Contribute problem types (fundrules.classification.ProblemType or a dict)."""
 

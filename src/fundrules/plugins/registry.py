@@ -89,6 +89,18 @@ class Registry:
             return pd.DataFrame(columns=["insurance", "period", "measure", "amount_fen", "plugin"])
         return pd.concat(parts, ignore_index=True)
 
+    def reference_files(self, period: int) -> dict[str, Path]:
+        """Reference tables the plugins supply from their configuration (isolated per plugin;
+        only tables the plugin itself declares)."""
+        out: dict[str, Path] = {}
+        for name, result in _call_each(self, "fundrules_reference_tables", period=period):
+            for table, path in (result or {}).items():
+                if table not in self.plugins[name].tables:
+                    self._fail(name, "reference_tables", f"table {table!r} is not the plugin's")
+                    continue
+                out.setdefault(table, Path(path))
+        return out
+
     def _fail(self, plugin: str, stage: str, error: str) -> None:
         self.failures.append(Failure(plugin, stage, error))
         if plugin in self.plugins and self.plugins[plugin].error is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ from . import (
     classification,
     conflicts,
     external,
+    knowledge,
     patterns,
     quantities,
     restrictions,
@@ -85,3 +87,19 @@ def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
 @hookimpl
 def fundrules_register_classification_rules(register: Callable[[Any], None]) -> None:
     register(copy.deepcopy(classification.RULESET))
+
+
+@hookimpl
+def fundrules_reference_tables(period: int) -> dict[str, Path] | None:
+    """The knowledge tables of the region's folder named by ``FUNDRULES_MEDICAL_KNOWLEDGE``:
+    ``load_dataset`` reads those the dataset folder lacks (so ``fundrules screen`` uses them)."""
+    folder = knowledge.knowledge_folder()
+    if folder is None:
+        return None
+    found = {}
+    for table in tables.KNOWLEDGE_TABLES:
+        for suffix in (".parquet", ".csv", ".xlsx"):
+            if (folder / f"{table}{suffix}").is_file():
+                found[table] = folder / f"{table}{suffix}"
+                break
+    return found
