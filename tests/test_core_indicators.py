@@ -64,8 +64,10 @@ def test_invalid_person_id_flags_bad_ids_with_their_payments(run):
     s = run(
         "data.invalid_person_id",
         {
-            "persons": persons(P1)
-            + [{"person_id": bad, "sex": "F", "birth_date": "1965-05-05", "region_code": "120101"}],
+            "persons": [
+                *persons(P1),
+                {"person_id": bad, "sex": "F", "birth_date": "1965-05-05", "region_code": "120101"},
+            ],
             "benefits": [
                 pay(bad, "100.00", "b1"),
                 pay(bad, "-30.00", "b2"),

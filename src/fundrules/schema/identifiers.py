@@ -74,7 +74,9 @@ def ric_valid(ids: pd.Series, not_after: date | None = None) -> pd.Series:
         birth = pd.to_datetime(good.str.slice(6, 14), format="%Y%m%d", errors="coerce")
         birth_ok = birth.notna().to_numpy(dtype=bool)
         if not_after is not None:
-            birth_ok = birth_ok & (birth <= pd.Timestamp(not_after)).fillna(False).to_numpy(dtype=bool)
+            birth_ok = birth_ok & (birth <= pd.Timestamp(not_after)).fillna(False).to_numpy(
+                dtype=bool
+            )
         valid[fmt] = check_ok & prov_ok & birth_ok
     return pd.Series(valid, index=ids.index)
 

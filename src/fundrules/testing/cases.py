@@ -343,7 +343,9 @@ def run_case(case: Case, registry: Registry | None = None) -> CaseOutcome:
         raise CaseFileError(f"{case.where}: case {case.name!r}: {exc}") from None
     run = result.runs.iloc[0]
     if run["status"] != "ok":
-        problems.append(f"the indicator was {run['status']}: {run['reason']}")
+        problems.append(
+            f"the indicator {'was skipped' if run['status'] == 'skipped' else 'failed'}: {run['reason']}"
+        )
         return CaseOutcome(case, False, head + "\n" + "\n".join(problems), result.suspicions)
     sus = result.suspicions
     found = {(r.subject_type, r.subject_id): r for r in sus.itertuples(index=False)}
