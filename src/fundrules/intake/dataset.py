@@ -66,14 +66,15 @@ class Dataset:
     def person_profiles(self) -> pd.DataFrame:
         """Sex and birth date of every person named anywhere: the ID's where it passes the ID
         check, else ``persons``' (indicators.md, "Days and ages"). Indexed by person_id."""
+        # distinct ids per column first: a month names the same person on many rows
         ids = [
-            df[c]
+            pd.Series(pd.unique(df[c].dropna()), dtype="str")
             for name, df in self.tables.items()
             for c in self.schema[name].columns_of("person_id")
             if c in df
         ]
         all_ids = pd.Series(
-            pd.concat(ids, ignore_index=True).dropna().unique() if ids else [], dtype="str"
+            pd.unique(pd.concat(ids, ignore_index=True)) if ids else [], dtype="str"
         )
         valid = ric_valid(all_ids, self.period_end)
         prof = ric_profile(all_ids)
