@@ -3,6 +3,7 @@
 from fundrules.plugin_api import hookimpl, indicator, Params, param, Table, col, as_hits
 """
 
+from fundrules.classification.rules import problem_type_rule
 from fundrules.intake import Dataset
 from fundrules.period import (
     add_months,
@@ -14,7 +15,7 @@ from fundrules.period import (
     month_of,
     parse_period,
 )
-from fundrules.plugins import hookimpl
+from fundrules.plugins import PluginContributions, hookimpl
 from fundrules.schema import INSURANCES, Column, Table, col
 from fundrules.schema.identifiers import ric_profile, ric_valid, uscc_valid
 from fundrules.screening import (
@@ -46,6 +47,7 @@ __all__ = [
     "IndicatorMeta",
     "NoParams",
     "Params",
+    "PluginContributions",
     "ScreeningContext",
     "Table",
     "add_months",
@@ -68,6 +70,7 @@ __all__ = [
     "param",
     "parse_period",
     "period_end_dates",
+    "problem_type_rule",
     "ric_profile",
     "ric_valid",
     "uscc_valid",

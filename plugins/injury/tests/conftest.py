@@ -194,9 +194,9 @@ class InjuryKit:
 
 @pytest.fixture(scope="session")
 def registry() -> Any:
-    plugins = [("injury", fundrules_injury.plugin)]
+    plugins = [("injury", fundrules_injury.plugin.plugin)]
     if medical_plugin is not None:
-        plugins.append(("medical", medical_plugin))
+        plugins.append(("medical", medical_plugin.plugin))
     return build_registry(entry_points=False, extra_plugins=plugins)
 
 

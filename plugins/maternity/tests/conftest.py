@@ -174,7 +174,7 @@ class MaternityKit:
 @pytest.fixture(scope="session")
 def registry() -> Any:
     return build_registry(
-        entry_points=False, extra_plugins=[("maternity", fundrules_maternity.plugin)]
+        entry_points=False, extra_plugins=[("maternity", fundrules_maternity.plugin.plugin)]
     )
 
 

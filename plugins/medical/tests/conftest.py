@@ -170,7 +170,9 @@ class MedicalKit:
 
 @pytest.fixture(scope="session")
 def registry() -> Any:
-    return build_registry(entry_points=False, extra_plugins=[("medical", fundrules_medical.plugin)])
+    return build_registry(
+        entry_points=False, extra_plugins=[("medical", fundrules_medical.plugin.plugin)]
+    )
 
 
 @pytest.fixture

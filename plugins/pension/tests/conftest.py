@@ -126,7 +126,9 @@ class PensionKit:
 
 @pytest.fixture(scope="session")
 def registry() -> Any:
-    return build_registry(entry_points=False, extra_plugins=[("pension", fundrules_pension.plugin)])
+    return build_registry(
+        entry_points=False, extra_plugins=[("pension", fundrules_pension.plugin.plugin)]
+    )
 
 
 @pytest.fixture

@@ -163,7 +163,7 @@ def registry() -> Any:
         entry_points=False,
         extra_plugins=[
             ("pension_types", PENSION_TYPES),
-            ("unemployment", fundrules_unemployment.plugin),
+            ("unemployment", fundrules_unemployment.plugin.plugin),
         ],
     )
 

@@ -403,3 +403,30 @@ def _walk(expr: Any, visit: Any) -> None:
         visit(fname, key, value)
     else:
         visit(key, "$eq", body)
+
+
+def problem_type_rule(
+    prefix: str,
+    rule: str,
+    indicators: Sequence[str],
+    problem_type: str,
+    why: str,
+    *,
+    pri: int = 15,
+) -> dict[str, dict[str, Any]]:
+    """One rule of a plugin's ruleset that gives ``indicators`` a problem type:
+    ``{"<prefix>.problem_type.<rule>": {...}}``, to spread into the ruleset's ``rules``."""
+    codes = list(indicators)
+    condition = (
+        {"indicator": codes[0]}
+        if len(codes) == 1
+        else {"$or": [{"indicator": code} for code in codes]}
+    )
+    return {
+        f"{prefix}.problem_type.{rule}": {
+            "pri": pri,
+            "all": [{"m": condition}],
+            "assign": {"problem_type": problem_type},
+            "description": why,
+        }
+    }

@@ -168,7 +168,11 @@ def build_registry(
         reg.plugins[name] = info
         try:
             obj = load()
-            info.module = getattr(obj, "__name__", type(obj).__name__)
+            info.module = (
+                getattr(obj, "__name__", None)
+                or getattr(obj, "defined_in", None)
+                or type(obj).__module__
+            )
             pm.register(obj, name=name)
         except Exception as exc:
             reg._fail(name, "load", f"{type(exc).__name__}: {exc}")

@@ -8,6 +8,8 @@ assigns them; the core's fallback (``improper_payment``) covers double_claim_wit
 
 from __future__ import annotations
 
+from fundrules.plugin_api import problem_type_rule
+
 PROBLEM_TYPES: tuple[dict[str, str], ...] = (
     {
         "code": "injury_insured_after_accident",
@@ -35,38 +37,25 @@ PROBLEM_TYPES: tuple[dict[str, str], ...] = (
 )
 
 
-def _problem_type(rule: str, indicators: tuple[str, ...], problem_type: str, why: str) -> dict:
-    condition = (
-        {"indicator": indicators[0]}
-        if len(indicators) == 1
-        else {"$or": [{"indicator": code} for code in indicators]}
-    )
-    return {
-        f"injury.problem_type.{rule}": {
-            "pri": 15,
-            "all": [{"m": condition}],
-            "assign": {"problem_type": problem_type},
-            "description": why,
-        }
-    }
-
-
 RULESET: dict = {
     "name": "injury",
     "rules": {
-        **_problem_type(
+        **problem_type_rule(
+            "injury",
             "insured_after_accident",
             ("injury.insured_after_accident",),
             "injury_insured_after_accident",
             "benefits for an accident not insured when it happened",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "injury",
             "irregular_recognition",
             ("injury.late_application", "injury.repeat_accidents"),
             "injury_irregular_recognition",
             "a late application recognised, or accidents repeated within a year",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "injury",
             "disability_benefit",
             ("injury.disability_benefit_mismatch",),
             "injury_disability_benefit_error",

@@ -7,6 +7,8 @@ three types here are the problems only maternity has. The ruleset (format:
 
 from __future__ import annotations
 
+from fundrules.plugin_api import problem_type_rule
+
 PROBLEM_TYPES: tuple[dict[str, str], ...] = (
     {
         "code": "maternity_fictitious_event",
@@ -37,26 +39,11 @@ PROBLEM_TYPES: tuple[dict[str, str], ...] = (
 )
 
 
-def _problem_type(rule: str, indicators: tuple[str, ...], problem_type: str, why: str) -> dict:
-    condition = (
-        {"indicator": indicators[0]}
-        if len(indicators) == 1
-        else {"$or": [{"indicator": code} for code in indicators]}
-    )
-    return {
-        f"maternity.problem_type.{rule}": {
-            "pri": 15,
-            "all": [{"m": condition}],
-            "assign": {"problem_type": problem_type},
-            "description": why,
-        }
-    }
-
-
 RULESET: dict = {
     "name": "maternity",
     "rules": {
-        **_problem_type(
+        **problem_type_rule(
+            "maternity",
             "fictitious_event",
             (
                 "maternity.male_claimant",
@@ -66,13 +53,15 @@ RULESET: dict = {
             "maternity_fictitious_event",
             "a maternity event that cannot have happened as recorded",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "maternity",
             "sham_enrollment",
             ("maternity.sham_employment", "maternity.employer_claim_concentration"),
             "maternity_sham_enrollment",
             "enrollment through a shell or last-minute employer, or claims concentrated at one",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "maternity",
             "allowance_miscalculation",
             ("maternity.allowance_days_excess", "maternity.allowance_above_formula"),
             "maternity_allowance_miscalculation",

@@ -1,12 +1,8 @@
-"""The maternity plugin's hook implementations (the only module the entry point names)."""
+"""The maternity plugin's contributions: the object its entry point names."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterable
-from typing import Any
-
-from fundrules.plugin_api import Indicator, Table, hookimpl
+from fundrules.plugin_api import Indicator, PluginContributions
 
 from . import allowance, classification, employers, entitlement, events, leave, tables
 
@@ -21,31 +17,10 @@ INDICATORS: tuple[Indicator, ...] = (
     employers.sham_employment,
 )
 
-
-@hookimpl
-def fundrules_register_tables(register: Callable[[Table], None]) -> None:
-    for table in tables.TABLES:
-        register(table)
-
-
-@hookimpl
-def fundrules_register_vocabularies(extend: Callable[[str, Iterable[str]], None]) -> None:
-    for name, values in tables.VOCABULARIES.items():
-        extend(name, values)
-
-
-@hookimpl
-def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
-    for ind in INDICATORS:
-        register(ind)
-
-
-@hookimpl
-def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
-    for problem_type in classification.PROBLEM_TYPES:
-        register(dict(problem_type))
-
-
-@hookimpl
-def fundrules_register_classification_rules(register: Callable[[Any], None]) -> None:
-    register(copy.deepcopy(classification.RULESET))
+plugin = PluginContributions(
+    tables=tables.TABLES,
+    vocabularies=tables.VOCABULARIES,
+    indicators=INDICATORS,
+    problem_types=classification.PROBLEM_TYPES,
+    rulesets=[classification.RULESET],
+)

@@ -9,6 +9,8 @@ Regulations (Art. 15, 38, 40) list and only medical has. The ruleset (format:
 
 from __future__ import annotations
 
+from fundrules.plugin_api import problem_type_rule
+
 PROBLEM_TYPES: tuple[dict[str, str], ...] = (
     {
         "code": "medical_irregular_admission",
@@ -58,59 +60,52 @@ PROBLEM_TYPES: tuple[dict[str, str], ...] = (
 )
 
 
-def _problem_type(rule: str, names: tuple[str, ...], problem_type: str, why: str) -> dict:
-    codes = [f"medical.{n}" for n in names]
-    condition = (
-        {"indicator": codes[0]}
-        if len(codes) == 1
-        else {"$or": [{"indicator": code} for code in codes]}
-    )
-    return {
-        f"medical.problem_type.{rule}": {
-            "pri": 15,
-            "all": [{"m": condition}],
-            "assign": {"problem_type": problem_type},
-            "description": why,
-        }
-    }
-
-
 RULESET: dict = {
     "name": "medical",
     "rules": {
-        **_problem_type(
+        **problem_type_rule(
+            "medical",
             "irregular_admission",
-            ("split_admission", "overlapping_inpatient", "visits_during_stay"),
+            (
+                "medical.split_admission",
+                "medical.overlapping_inpatient",
+                "medical.visits_during_stay",
+            ),
             "medical_irregular_admission",
             "stays split, overlapping, or billed while the patient was elsewhere",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "medical",
             "fictitious_service",
-            ("fee_outside_stay", "bed_days_exceed_stay"),
+            ("medical.fee_outside_stay", "medical.bed_days_exceed_stay"),
             "medical_fictitious_service",
             "charges outside the stay or beyond its length",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "medical",
             "overcharging",
-            ("price_above_cap", "duplicate_charge", "conflicting_items"),
+            ("medical.price_above_cap", "medical.duplicate_charge", "medical.conflicting_items"),
             "medical_overcharging",
             "above the price cap, charged twice, or conflicting items together",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "medical",
             "restricted_use",
-            ("sex_restricted_item", "age_restricted_item"),
+            ("medical.sex_restricted_item", "medical.age_restricted_item"),
             "medical_restricted_use",
             "an item billed outside its sex or age restriction",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "medical",
             "excessive_dispensing",
-            ("excess_quantity", "frequent_visits"),
+            ("medical.excess_quantity", "medical.frequent_visits"),
             "medical_excessive_dispensing",
             "quantities, supply or visits beyond what is plausible",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "medical",
             "overtreatment",
-            ("provider_cost_outlier",),
+            ("medical.provider_cost_outlier",),
             "medical_overtreatment",
             "a provider's cost per stay far above its peers'",
         ),

@@ -1,15 +1,12 @@
-"""The medical plugin's hook implementations (the only module the entry point names)."""
+"""The medical plugin's contributions: the object its entry point names."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from fundrules.plugin_api import Dataset, Indicator, Table, hookimpl
+from fundrules.plugin_api import Dataset, Indicator, PluginContributions, hookimpl
 
 from . import (
     classification,
@@ -43,63 +40,45 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 
-@hookimpl
-def fundrules_register_tables(register: Callable[[Table], None]) -> None:
-    for table in tables.TABLES:
-        register(table)
+class MedicalPlugin(PluginContributions):
+    """The usual contributions, plus business totals for the ledger and the knowledge folder."""
+
+    @hookimpl
+    def fundrules_business_totals(self, dataset: Dataset) -> pd.DataFrame | None:
+        """Medical benefits paid = the fund amounts of the settlements of each period."""
+        if not dataset.has("medical_settlements"):
+            return None
+        s = dataset.table("medical_settlements")
+        per = s.groupby("period", sort=True)["fund_amount"].sum()
+        return pd.DataFrame(
+            {
+                "insurance": "medical",
+                "period": per.index.to_numpy(dtype="int64"),
+                "measure": "benefits",
+                "amount_fen": per.to_numpy(dtype="int64"),
+            }
+        )
+
+    @hookimpl
+    def fundrules_reference_tables(self, period: int) -> dict[str, Path] | None:
+        """The knowledge tables of the region's folder named by ``FUNDRULES_MEDICAL_KNOWLEDGE``:
+        ``load_dataset`` reads those the dataset folder lacks (so ``fundrules screen`` uses them)."""
+        folder = knowledge.knowledge_folder()
+        if folder is None:
+            return None
+        found = {}
+        for table in tables.KNOWLEDGE_TABLES:
+            for suffix in (".parquet", ".csv", ".xlsx"):
+                if (folder / f"{table}{suffix}").is_file():
+                    found[table] = folder / f"{table}{suffix}"
+                    break
+        return found
 
 
-@hookimpl
-def fundrules_register_vocabularies(extend: Callable[[str, Iterable[str]], None]) -> None:
-    for name, values in tables.VOCABULARIES.items():
-        extend(name, values)
-
-
-@hookimpl
-def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
-    for ind in INDICATORS:
-        register(ind)
-
-
-@hookimpl
-def fundrules_business_totals(dataset: Dataset) -> pd.DataFrame | None:
-    """Medical benefits paid = the fund amounts of the settlements of each period."""
-    if not dataset.has("medical_settlements"):
-        return None
-    s = dataset.table("medical_settlements")
-    per = s.groupby("period", sort=True)["fund_amount"].sum()
-    return pd.DataFrame(
-        {
-            "insurance": "medical",
-            "period": per.index.to_numpy(dtype="int64"),
-            "measure": "benefits",
-            "amount_fen": per.to_numpy(dtype="int64"),
-        }
-    )
-
-
-@hookimpl
-def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
-    for problem_type in classification.PROBLEM_TYPES:
-        register(dict(problem_type))
-
-
-@hookimpl
-def fundrules_register_classification_rules(register: Callable[[Any], None]) -> None:
-    register(copy.deepcopy(classification.RULESET))
-
-
-@hookimpl
-def fundrules_reference_tables(period: int) -> dict[str, Path] | None:
-    """The knowledge tables of the region's folder named by ``FUNDRULES_MEDICAL_KNOWLEDGE``:
-    ``load_dataset`` reads those the dataset folder lacks (so ``fundrules screen`` uses them)."""
-    folder = knowledge.knowledge_folder()
-    if folder is None:
-        return None
-    found = {}
-    for table in tables.KNOWLEDGE_TABLES:
-        for suffix in (".parquet", ".csv", ".xlsx"):
-            if (folder / f"{table}{suffix}").is_file():
-                found[table] = folder / f"{table}{suffix}"
-                break
-    return found
+plugin = MedicalPlugin(
+    tables=tables.TABLES,
+    vocabularies=tables.VOCABULARIES,
+    indicators=INDICATORS,
+    problem_types=classification.PROBLEM_TYPES,
+    rulesets=[classification.RULESET],
+)

@@ -10,6 +10,8 @@ centenarian_unverified to ``eligibility``; the core's own rules cover the rest.
 
 from __future__ import annotations
 
+from fundrules.plugin_api import problem_type_rule
+
 PROBLEM_TYPES: tuple[dict[str, str], ...] = (
     {
         "code": "pension_irregular_early_retirement",
@@ -43,50 +45,39 @@ PROBLEM_TYPES: tuple[dict[str, str], ...] = (
 )
 
 
-def _problem_type(rule: str, indicators: tuple[str, ...], problem_type: str, why: str) -> dict:
-    condition = (
-        {"indicator": indicators[0]}
-        if len(indicators) == 1
-        else {"$or": [{"indicator": code} for code in indicators]}
-    )
-    return {
-        f"pension.problem_type.{rule}": {
-            "pri": 15,
-            "all": [{"m": condition}],
-            "assign": {"problem_type": problem_type},
-            "description": why,
-        }
-    }
-
-
 RULESET: dict = {
     "name": "pension",
     "rules": {
-        **_problem_type(
+        **problem_type_rule(
+            "pension",
             "early_retirement",
             ("pension.early_retirement",),
             "pension_irregular_early_retirement",
             "retired before the statutory age",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "pension",
             "irregular_contribution",
             ("pension.contributions_after_retirement", "pension.back_payment_before_retirement"),
             "pension_irregular_contribution",
             "contributions after retirement or bought in bulk before it",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "pension",
             "benefit_jump",
             ("pension.benefit_jump",),
             "pension_benefit_miscalculation",
             "a pension rising beyond any general adjustment",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "pension",
             "shared_bank_account",
             ("pension.shared_bank_account",),
             "pension_insider_diversion",
             "several pensioners paid into one account",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "pension",
             "entitlement",
             ("pension.paid_before_retirement", "pension.centenarian_unverified"),
             "eligibility",

@@ -1,12 +1,8 @@
-"""The pension plugin's hook implementations (the only module the entry point names)."""
+"""The pension plugin's contributions: the object its entry point names."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterable
-from typing import Any
-
-from fundrules.plugin_api import Indicator, Table, hookimpl
+from fundrules.plugin_api import Indicator, PluginContributions
 
 from . import classification, contributions, entitlement, payment_patterns, retirement, tables
 
@@ -23,31 +19,10 @@ INDICATORS: tuple[Indicator, ...] = (
     entitlement.centenarian_unverified,
 )
 
-
-@hookimpl
-def fundrules_register_tables(register: Callable[[Table], None]) -> None:
-    for table in tables.TABLES:
-        register(table)
-
-
-@hookimpl
-def fundrules_register_vocabularies(extend: Callable[[str, Iterable[str]], None]) -> None:
-    for name, values in tables.VOCABULARIES.items():
-        extend(name, values)
-
-
-@hookimpl
-def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
-    for ind in INDICATORS:
-        register(ind)
-
-
-@hookimpl
-def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
-    for problem_type in classification.PROBLEM_TYPES:
-        register(dict(problem_type))
-
-
-@hookimpl
-def fundrules_register_classification_rules(register: Callable[[Any], None]) -> None:
-    register(copy.deepcopy(classification.RULESET))
+plugin = PluginContributions(
+    tables=tables.TABLES,
+    vocabularies=tables.VOCABULARIES,
+    indicators=INDICATORS,
+    problem_types=classification.PROBLEM_TYPES,
+    rulesets=[classification.RULESET],
+)

@@ -10,6 +10,8 @@ are the ones only unemployment has: an allowance that went on after a stop condi
 
 from __future__ import annotations
 
+from fundrules.plugin_api import problem_type_rule
+
 PROBLEM_TYPES: tuple[dict[str, str], ...] = (
     {
         "code": "unemployment_payment_not_stopped",
@@ -31,38 +33,25 @@ PROBLEM_TYPES: tuple[dict[str, str], ...] = (
 )
 
 
-def _problem_type(rule: str, indicators: tuple[str, ...], problem_type: str, why: str) -> dict:
-    condition = (
-        {"indicator": indicators[0]}
-        if len(indicators) == 1
-        else {"$or": [{"indicator": code} for code in indicators]}
-    )
-    return {
-        f"unemployment.problem_type.{rule}": {
-            "pri": 15,
-            "all": [{"m": condition}],
-            "assign": {"problem_type": problem_type},
-            "description": why,
-        }
-    }
-
-
 RULESET: dict = {
     "name": "unemployment",
     "rules": {
-        **_problem_type(
+        **problem_type_rule(
+            "unemployment",
             "not_stopped",
             ("unemployment.paid_while_employed", "unemployment.paid_with_pension"),
             "unemployment_payment_not_stopped",
             "allowance paid after re-employment or with a basic pension",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "unemployment",
             "excess_benefit",
             ("unemployment.exceeds_entitlement", "unemployment.amount_above_cap"),
             "unemployment_excess_benefit",
             "allowance beyond the entitled months, the statutory maximum or the regional cap",
         ),
-        **_problem_type(
+        **problem_type_rule(
+            "unemployment",
             "eligibility",
             ("unemployment.voluntary_separation",),
             "eligibility",
