@@ -6,7 +6,7 @@ for every table, always (exchange-schema.md, "What the library owes the data").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -114,36 +114,41 @@ def load_dataset(
     month = _parse_period_arg(period)
     reg = registry or _default_registry()
     wanted = list(tables) if tables is not None else list(reg.tables)
-    raws: dict[str, RawTable] = {}
+    files: dict[str, Path] = {}
     for name in wanted:
         if name not in reg.tables:
             raise DataError(f"unknown table {name!r}")
         f = find_table_file(folder, name)
         if f is not None:
-            raws[name] = read_table_file(f)
+            files[name] = f
     for name, f in reg.reference_files(month).items():
-        if name in wanted and name not in raws and f.is_file():
-            raws[name] = read_table_file(f)
-    ds = _build(raws, month, reg)
-    ds.source = folder
-    ds.manifest = Manifest(
-        period=ds.period_text,
-        dataset=str(folder.resolve()),
-        received_at=(received_at or now_cst()).isoformat(),
-        files=[
+        if name in wanted and name not in files and f.is_file():
+            files[name] = f
+    # one table at a time: its raw cells are released before the next file is read
+    records: list[FileRecord] = []
+    ds = _build(
+        {name: (lambda f=f: read_table_file(f)) for name, f in files.items()},
+        month,
+        reg,
+        on_read=lambda name, raw, acc: records.append(
             FileRecord(
                 table=name,
                 file=raw.file.name,
                 sha256=raw.sha256,
                 bytes=raw.size,
                 encoding=raw.encoding,
-                rows_read=int(acc.read),
-                rows_loaded=int(acc.loaded),
-                rows_quarantined=int(acc.quarantined),
+                rows_read=int(acc["read"]),
+                rows_loaded=int(acc["loaded"]),
+                rows_quarantined=int(acc["quarantined"]),
             )
-            for name, raw in raws.items()
-            for acc in ds.accounting[ds.accounting.table == name].itertuples()
-        ],
+        ),
+    )
+    ds.source = folder
+    ds.manifest = Manifest(
+        period=ds.period_text,
+        dataset=str(folder.resolve()),
+        received_at=(received_at or now_cst()).isoformat(),
+        files=records,
     )
     return ds
 
@@ -176,7 +181,7 @@ def dataset_from_frames(
         raws[name] = RawTable(
             Path(f"<{name}>"), frame.reset_index(drop=True), np.arange(1, len(frame) + 1), "", 0
         )
-    return _build(raws, month, reg)
+    return _build({name: (lambda r=raw: r) for name, raw in raws.items()}, month, reg)
 
 
 def _parse_period_arg(period: str) -> int:
@@ -192,25 +197,35 @@ def _default_registry() -> Registry:
     return get_registry()
 
 
-def _build(raws: Mapping[str, RawTable], month: int, reg: Registry) -> Dataset:
+def _build(
+    sources: Mapping[str, Callable[[], RawTable]],
+    month: int,
+    reg: Registry,
+    on_read: Callable[[str, RawTable, dict], None] | None = None,
+) -> Dataset:
     loaded: dict[str, pd.DataFrame] = {}
     quarantines: list[pd.DataFrame] = []
     accounting = []
-    for name, raw in raws.items():
+    for name, read in sources.items():
+        raw = read()
         decl = reg.tables[name]
+        rows_read = raw.read
         frame, quarantine = load_table(raw, decl, reg.vocabularies)
         loaded[name] = frame
         quarantines.append(quarantine)
-        accounting.append(
-            {
-                "table": name,
-                "file": raw.file.name,
-                "read": raw.read,
-                "loaded": len(frame),
-                "quarantined": len(quarantine),
-            }
-        )
-        assert len(frame) + len(quarantine) == raw.read, f"row accounting broken for {name}"
+        acc = {
+            "table": name,
+            "file": raw.file.name,
+            "read": rows_read,
+            "loaded": len(frame),
+            "quarantined": len(quarantine),
+        }
+        accounting.append(acc)
+        if on_read is not None:
+            on_read(name, raw, acc)
+        raw.frame = raw.frame.iloc[0:0]  # release the raw cells now, not at the end of the load
+        del raw
+        assert len(frame) + len(quarantine) == rows_read, f"row accounting broken for {name}"
     q = [x for x in quarantines if len(x)]
     quarantine = pd.concat(q, ignore_index=True) if q else pd.DataFrame(columns=QUARANTINE_COLUMNS)
     return Dataset(
@@ -237,9 +252,11 @@ def load_table(
         )
     n = len(frame)
     failing_col = np.full(n, -1, dtype=np.int64)
+    shown_values = np.full(n, "", dtype=object)  # the raw cell that made each bad row fail
     reasons: list[str] = []
     out: dict[str, pd.Series] = {}
-    for _i, column in enumerate(decl.columns):
+    for column in decl.columns:
+        before = failing_col < 0
         cells = frame[column.name]
         if column.kind == "code":
             allowed = vocabularies.get(column.vocabulary or "", frozenset())
@@ -260,6 +277,11 @@ def load_table(
         _mark(failing_col, bad, len(reasons))
         reasons.append(f"{reason}|{column.name}")
         out[column.name] = values
+        newly = np.flatnonzero(before & (failing_col >= 0))
+        if len(newly):
+            shown_values[newly] = [_shown(v) for v in cells.iloc[newly]]
+        del cells
+        frame.pop(column.name)  # the raw column is no longer needed: free it as we go
     good = failing_col < 0
     typed = pd.DataFrame(out, index=frame.index)
     extras = [c for c in frame.columns if c not in out]
@@ -277,7 +299,7 @@ def load_table(
                     "file": fname,
                     "row": raw.rows[idx],
                     "column": cols,
-                    "value": [_shown(frame[c].iloc[j]) for c, j in zip(cols, idx, strict=True)],
+                    "value": shown_values[idx],
                     "reason": [r for r, _ in info],
                 }
             )

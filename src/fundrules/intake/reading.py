@@ -153,7 +153,10 @@ def _read_parquet(path: Path, data: bytes, digest: str) -> RawTable:
     frame = table.to_pandas(
         types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None,
         date_as_object=False,  # date32 → datetime64, not millions of Python date objects
+        self_destruct=True,  # free each Arrow column as it is converted
+        split_blocks=True,
     )
+    del table
     for name in frame.columns:
         if isinstance(frame[name].dtype, pd.CategoricalDtype):
             frame[name] = frame[name].astype("str")
