@@ -11,7 +11,7 @@ from fundrules.plugins import hookimpl
 from fundrules.schema.identifiers import ric_profile, ric_valid, uscc_valid
 from fundrules.screening import Indicator, ScreeningContext, indicator, yuan
 from fundrules.screening.parameters import NoParams
-from fundrules.screening.shared_rules import as_hits
+from fundrules.screening.shared_rules import as_hits, is_in
 
 from .money import payments_in_target
 
@@ -42,11 +42,11 @@ def _bad_ids_by_table(
         pd.concat([scoped[n][c].dropna() for n, c in places], ignore_index=True).unique(),
         dtype="str",
     )
-    bad = set(distinct[~is_valid(distinct).to_numpy()])
+    bad = distinct[~is_valid(distinct).to_numpy()]
     parts = []
     for name, c in places:
         df = scoped[name]
-        hit = df[df[c].isin(bad)]
+        hit = df[is_in(df[c], bad)]
         if hit.empty:
             continue
         if "insurance" in hit:
@@ -158,9 +158,9 @@ def unknown_person(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     """A payment (a positive ``benefits`` row or a medical settlement) or a contribution of the
     target period names a person_id absent from ``persons``. The amount at risk is the net
     payment (reversals offset); contributions move money in, not out, and count 0."""
-    known = set(ctx.table("persons")["person_id"])
+    known = ctx.table("persons")["person_id"]  # a Series: hashed membership in C, not a Python set
     pay = payments_in_target(ctx)
-    pay = pay[~pay["person_id"].isin(known)]
+    pay = pay[~is_in(pay["person_id"], known)]
     per = (
         pay.assign(_pos=(pay["amount_fen"] > 0).astype("int64"))
         .groupby(["person_id", "insurance", "source"], as_index=False)
@@ -172,7 +172,7 @@ def unknown_person(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     parts = [per]
     if ctx.has("contributions"):
         c = ctx.target("contributions")
-        c = c[~c["person_id"].isin(known)]
+        c = c[~is_in(c["person_id"], known)]
         cc = (
             c.groupby(["person_id", "insurance"], as_index=False)
             .size()

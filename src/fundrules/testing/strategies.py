@@ -161,6 +161,35 @@ def _conformed_rows(
     return rows, cells
 
 
+NEEDS: dict[str, frozenset[str]] = {
+    "persons": frozenset({"person"}),
+    "employers": frozenset({"employer"}),
+    "enrollments": frozenset({"person", "employer"}),
+    "contributions": frozenset({"person", "employer"}),
+    "benefits": frozenset({"person", "payee"}),
+    "medical_settlements": frozenset({"person", "provider"}),
+    "providers": frozenset({"provider"}),
+    "bank_accounts": frozenset({"account"}),
+}
+"""Pools the hand-tuned generators use beyond their tables' declared references."""
+
+
+def _needs(tables: Sequence[Table]) -> frozenset[str]:
+    """The pools a set of tables draws from: their subject columns, dates anchored on persons'
+    birthdays, and the hand-tuned generators' own needs."""
+    out: set[str] = set()
+    for t in tables:
+        out |= NEEDS.get(t.name, frozenset())
+        for c in t.columns:
+            if c.refers_to is not None:
+                out.add(c.refers_to)
+            elif c.kind == "person_id":
+                out.add("person")
+            elif c.kind == "employer_id":
+                out.add("employer")
+    return frozenset(out)
+
+
 @st.composite
 def _raw_datasets(
     draw: st.DrawFn,
@@ -172,7 +201,7 @@ def _raw_datasets(
     max_rows: int | None,
     faults: bool,
 ) -> RawDataset:
-    world = draw(worlds(month, max_persons=max_persons, faults=faults))
+    world = draw(worlds(month, max_persons=max_persons, faults=faults, needs=_needs(order)))
     built: dict[str, list[dict[str, Any]]] = {}
     frames: dict[str, pd.DataFrame] = {}
     limit = max_rows if max_rows is not None else 2 * max(len(world.persons), 1) + 1

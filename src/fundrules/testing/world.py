@@ -267,13 +267,19 @@ def worlds(
     max_persons: int = 6,
     max_employers: int = 3,
     faults: bool = True,
+    needs: frozenset[str] = frozenset({"person", "employer", "provider", "account"}),
 ) -> World:
-    """The pools of one dataset. Sizes shrink towards empty pools."""
-    ps = draw(st.lists(persons(period, faults), max_size=max_persons))
-    es = draw(st.lists(employers(period, faults), max_size=max_employers))
-    n_prov = draw(st.integers(0, 6))
-    n_acc = draw(st.integers(0, 3))
-    n_payee = draw(st.integers(1, 3))
+    """The pools of one dataset; only those the tables use (``needs``) are drawn, so that a
+    failing example has few choices to shrink. Sizes shrink towards empty pools."""
+    ps = draw(st.lists(persons(period, faults), max_size=max_persons)) if "person" in needs else []
+    es = (
+        draw(st.lists(employers(period, faults), max_size=max_employers))
+        if "employer" in needs
+        else []
+    )
+    n_prov = draw(st.integers(0, 6)) if "provider" in needs else 0
+    n_acc = draw(st.integers(0, 3)) if "account" in needs else 0
+    n_payee = draw(st.integers(1, 3)) if "payee" in needs else 1
     return World(
         period=period,
         persons=_unique(ps, lambda p: p.person_id),
