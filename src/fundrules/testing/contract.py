@@ -15,8 +15,9 @@ data faults switched on) the indicator is run as the engine runs it, and:
 6. **same result on partitions** (indicators that declare a partition key): the data split by
    that key into 2 or 3 random partitions (``partition.split_dataset``), run partition by partition,
    gives exactly the whole's suspicions;
-7. **monotone in stricter parameters**: for each parameter that declares ``stricter``, moving it
-   that way from a drawn base value never adds a (subject_type, subject_id).
+7. **monotone in stricter parameters**: for each parameter that declares ``stricter`` (numbers,
+   and mappings of numbers), 2 or 3 values drawn from a ladder across its scale (``_ladder``),
+   laxest first: each stricter value's (subject_type, subject_id) set is within the laxer one's.
 
 A failure raises :class:`ContractViolation` naming the property, what differed, and the shrunk
 dataset as small tables.
@@ -24,6 +25,7 @@ dataset as small tables.
 
 from __future__ import annotations
 
+import itertools
 import json
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -270,50 +272,42 @@ def _numeric_leaves(value: Any) -> bool:
     return False
 
 
-def _move(
-    value: Any, factor: float, offset: float, step: tuple[float, float], direction: str
-) -> tuple[Any, Any]:
-    """(base, stricter) for every numeric leaf of a value: base = x·factor + offset, stricter =
-    base moved by ``step`` (absolute, plus relative to x) in the direction that is harder to
-    cross; ints stay ints, values that start non-negative stay non-negative."""
+FACTORS: tuple[float, ...] = (0.0, 0.1, 0.5, 1.0, 1.5, 2.0, 3.0)
+
+
+def _ladder(value: Any, direction: str) -> list[Any]:
+    """Values of a parameter from the laxest to the strictest: across its scale (0, a tenth, half,
+    1.5, 2, 3 times) and next to it (one fen or one unit either side). A mapping moves all its
+    numbers together. Values that start non-negative stay non-negative."""
     if isinstance(value, dict):
-        pairs = {k: _move(v, factor, offset, step, direction) for k, v in value.items()}
-        return {k: b for k, (b, _) in pairs.items()}, {k: s for k, (_, s) in pairs.items()}
-    base = value * factor + offset
-    sign = 1 if direction == "higher" else -1
-    amount = step[0] + step[1] * abs(value)
-    if isinstance(value, int):
-        base = round(base)
-        strict = base + sign * max(1, round(amount))
+        rungs = [_scaled(value, f) for f in FACTORS]
+    elif isinstance(value, int):
+        near = {value - 1, value, value + 1, 0, 1, 2}
+        rungs = sorted({round(value * f) for f in FACTORS} | near)
     else:
-        base = round(base, 4)
-        strict = round(base + sign * amount, 4)
-    if value >= 0:
-        base, strict = max(base, 0), max(strict, 0)
-    return base, strict
+        near = {value - 0.01, value, value + 0.01, 0.01, 1.0, 10.0}
+        rungs = sorted({round(value * f, 4) for f in FACTORS} | {round(v, 4) for v in near})
+    if not isinstance(value, dict) and value >= 0:
+        rungs = [r for r in rungs if r >= 0]
+    return rungs if direction == "higher" else rungs[::-1]
 
 
-def _variation_strategy(value: Any, direction: str) -> st.SearchStrategy[tuple[Any, Any]]:
-    """A base value near the declared one, at a tenth to three times its size, and a step small
-    (a fen, one) or large (a tenth to the whole of the value): thresholds meet the data's scale."""
-    return st.builds(
-        _move,
-        st.just(value),
-        st.sampled_from((1.0, 0.0, 0.5, 2.0, 3.0, 0.1)),
-        st.sampled_from((0.0, 1.0, -1.0, 0.01, -0.01)),
-        st.sampled_from(((1.0, 0.0), (0.01, 0.0), (10.0, 0.0), (0.0, 0.1), (0.0, 0.5), (0.0, 1.0))),
-        st.just(direction),
-    )
+def _scaled(value: Any, factor: float) -> Any:
+    if isinstance(value, dict):
+        return {k: _scaled(v, factor) for k, v in value.items()}
+    return round(value * factor) if isinstance(value, int) else round(value * factor, 4)
 
 
 @dataclass
 class _Example:
     raw: RawDataset
-    variations: dict[str, tuple[Any, Any]]
+    variations: dict[str, list[Any]]  # parameter -> values from laxest to strictest
 
     def describe(self) -> str:
-        shown = "".join(f"\n  {n}: {lo!r} → {hi!r}" for n, (lo, hi) in self.variations.items())
-        return self.raw.describe() + (f"\nparameters (base → stricter):{shown}" if shown else "")
+        shown = "".join(
+            f"\n  {n}: {' → '.join(map(repr, values))}" for n, values in self.variations.items()
+        )
+        return self.raw.describe() + (f"\nparameters (laxest → strictest):{shown}" if shown else "")
 
     def __repr__(self) -> str:
         return f"_Example(\n{self.describe()}\n)"
@@ -340,10 +334,12 @@ def _examples(
     required, optional = _tables_for(ind, reg)
     chosen = required + [t for t in optional if draw(st.booleans())]
     raw = draw(datasets(period, chosen, reg, max_persons=max_persons, faults=True))
-    return _Example(
-        raw=raw,
-        variations={n: draw(_variation_strategy(v, d)) for n, (v, d) in varied.items()},
-    )
+    variations = {}
+    for name, (value, direction) in varied.items():
+        ladder = _ladder(value, direction)
+        picks = draw(st.lists(st.integers(0, len(ladder) - 1), min_size=2, max_size=3, unique=True))
+        variations[name] = [ladder[i] for i in sorted(picks)]
+    return _Example(raw=raw, variations=variations)
 
 
 class _Check:
@@ -495,24 +491,26 @@ class _Check:
 
     def monotone(self) -> None:
         params = self.runner.params
-        for name, (lo, hi) in self.ex.variations.items():
-            try:
-                base_p = type(params)(**{**dict(params), name: lo})
-                strict_p = type(params)(**{**dict(params), name: hi})
-            except ValidationError:
-                continue
-            a = self.run(self.ds, base_p, f" ({name}={lo!r})")
-            b = self.run(self.ds, strict_p, f" ({name}={hi!r})")
-            added = set(zip(b["subject_type"], b["subject_id"], strict=True)) - set(
-                zip(a["subject_type"], a["subject_id"], strict=True)
-            )
-            if added:
-                extra = [r for r in _rows(b, ordered=False) if (r[0], r[1]) in added]
-                self.fail(
-                    "monotone in stricter parameters",
-                    f"{name} is declared stricter={_direction(self.ind, name)!r}, but moving it "
-                    f"from {lo!r} to {hi!r} adds suspicions:\n{_indent(_show(extra))}",
+        for name, values in self.ex.variations.items():
+            found = []
+            for v in values:
+                try:
+                    p = type(params)(**{**dict(params), name: v})
+                except ValidationError:
+                    continue
+                sus = self.run(self.ds, p, f" ({name}={v!r})")
+                found.append((v, sus))
+            for (lax, a), (strict, b) in itertools.pairwise(found):
+                added = set(zip(b["subject_type"], b["subject_id"], strict=True)) - set(
+                    zip(a["subject_type"], a["subject_id"], strict=True)
                 )
+                if added:
+                    extra = [r for r in _rows(b, ordered=False) if (r[0], r[1]) in added]
+                    self.fail(
+                        "monotone in stricter parameters",
+                        f"{name} is declared stricter={_direction(self.ind, name)!r}, but moving "
+                        f"it from {lax!r} to {strict!r} adds suspicions:\n{_indent(_show(extra))}",
+                    )
 
 
 def _direction(ind: Indicator, name: str) -> str | None:
@@ -520,6 +518,7 @@ def _direction(ind: Indicator, name: str) -> str | None:
 
 
 def _varied_parameters(runner: _Runner, report: ContractReport) -> dict[str, tuple[Any, str]]:
+    """Parameters declaring ``stricter``, with their value in force and direction."""
     varied = {}
     for name, spec in parameter_specs(runner.ind.params).items():
         if spec.stricter is None:
