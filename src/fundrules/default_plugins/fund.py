@@ -432,7 +432,7 @@ def low_deposit_rate(ctx: ScreeningContext, p: DepositRateParams) -> pd.DataFram
     """A fund account's ``interest_rate`` (percent per year) is below the minimum for its account
     type. No money moves (amount 0)."""
     a = _accounts(ctx)
-    minimum = a["account_type"].map(p.minimum_rate)
+    minimum = a["account_type"].map(p.minimum_rate).astype("float64")
     bad_mask = (a["interest_rate"] < minimum).fillna(False)
     bad = a[bad_mask].assign(minimum_rate=minimum[bad_mask])
     return _account_hits(bad, pd.Series(0, index=bad.index), ["interest_rate", "minimum_rate"])
