@@ -1,0 +1,1 @@
+"""An example fundrules plugin: one table, one indicator (docs/plugin-guide.md)."""
