@@ -578,11 +578,6 @@ def check_indicator(
     from fundrules.plugins import get_registry
 
     reg = registry or get_registry()
-    if isinstance(indicator, str) and indicator not in reg.indicators:
-        raise KeyError(
-            f"indicator {indicator!r} is not registered (installed plugins: "
-            f"{', '.join(reg.plugins)})"
-        )
     ind = reg.indicators[indicator] if isinstance(indicator, str) else indicator
     report = ContractReport(ind.code)
     report.checked = [p for p in PROPERTIES]
