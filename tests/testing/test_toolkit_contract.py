@@ -26,9 +26,7 @@ META = dict(
 
 
 def _paid(ctx: ScreeningContext) -> pd.DataFrame:
-    # without the insurance column: these indicators test the toolkit, not gather()'s handling
-    # of suspicions that mix insurances
-    b = ctx.target("benefits").drop(columns="insurance")
+    b = ctx.target("benefits")
     return b[b["amount"] > 0]
 
 
