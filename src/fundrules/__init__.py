@@ -7,9 +7,19 @@ result.suspicions
 """
 
 from fundrules.classification import Classification, classify, write_classification
+from fundrules.errors import (
+    FundrulesError,
+    FundrulesWarning,
+    InputError,
+    NeverFiredWarning,
+    PluginCompatibilityWarning,
+    PluginLoadWarning,
+    StaleParameterWarning,
+    UnknownIndicatorError,
+)
 from fundrules.intake import DataError, Dataset, dataset_from_frames, load_dataset
-from fundrules.plugins import get_registry
-from fundrules.screening import ScreenResult, screen
+from fundrules.plugins import PluginError, get_registry
+from fundrules.screening import ParameterError, ScreenResult, screen
 
 __version__ = "0.1.0"
 
@@ -17,7 +27,17 @@ __all__ = [
     "Classification",
     "DataError",
     "Dataset",
+    "FundrulesError",
+    "FundrulesWarning",
+    "InputError",
+    "NeverFiredWarning",
+    "ParameterError",
+    "PluginCompatibilityWarning",
+    "PluginError",
+    "PluginLoadWarning",
     "ScreenResult",
+    "StaleParameterWarning",
+    "UnknownIndicatorError",
     "__version__",
     "classify",
     "dataset_from_frames",

@@ -33,6 +33,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from fundrules.errors import FundrulesError
+
 WORKER = Path(__file__).with_name("engine_worker.py")
 RESERVED_KEYS = frozenset({"id", "sid", "profile"})
 _MATCH_ALL = {"profile": 1}
@@ -40,7 +42,7 @@ NO_MATCH_RULE = "fundrules.no_match"
 _STDERR_KEEP = 4000
 
 
-class ClassificationEngineError(RuntimeError):
+class ClassificationEngineError(FundrulesError, RuntimeError):
     """The rule engine failed: its process died, hung, or refused a ruleset or a message."""
 
 

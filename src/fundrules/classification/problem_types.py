@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fundrules.errors import InputError
+
 
 class ProblemType(BaseModel):
     """One entry of the problem-type catalog. Unknown fields fail, as for indicators."""
@@ -63,7 +65,7 @@ CORE_PROBLEM_TYPES: tuple[ProblemType, ...] = (
 )
 
 
-class ProblemTypeError(ValueError):
+class ProblemTypeError(InputError, ValueError):
     """A contributed problem type is malformed or contradicts one already in the catalog."""
 
 

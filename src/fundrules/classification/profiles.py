@@ -26,6 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fundrules.errors import InputError
+
 FieldKind = Literal["text", "number", "bool"]
 
 #: The fields a classification rule may test, with their kind. Money is in int fen.
@@ -50,7 +52,7 @@ LINK_KEYS = ("employer_id", "provider_id", "agency_id", "region_code")
 _SUBJECT = ["subject_type", "subject_id", "period"]
 
 
-class AmountError(ValueError):
+class AmountError(InputError, ValueError):
     """An amount at risk that is not an exact number of fen."""
 
 

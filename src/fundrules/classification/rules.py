@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from fundrules.errors import InputError
 from fundrules.screening.indicator import SEVERITIES
 
 from .profiles import PROFILE_FIELDS, FieldKind
@@ -81,7 +82,7 @@ _NUMERIC_OPS = {"$lt", "$lte", "$gt", "$gte"}
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:\-]*$")
 
 
-class RulesError(ValueError):
+class RulesError(InputError, ValueError):
     """A ruleset that cannot be used: malformed, contradictory, or naming unknown things."""
 
 

@@ -23,8 +23,10 @@ from typing import Any
 import chinese_calendar
 import yaml
 
+from fundrules.errors import InputError
 
-class CalendarError(ValueError):
+
+class CalendarError(InputError, ValueError):
     """A working-day question about a year for which no official calendar is known."""
 
 

@@ -6,6 +6,11 @@ Exit codes: 0 when it ran, 2 on bad input (with the message), 1 on an internal e
 from __future__ import annotations
 
 import sys
+import traceback
+
+from rich.markup import escape
+
+from fundrules.errors import InputError
 
 from . import (  # noqa: F401  (command modules register themselves)
     catalog,
@@ -14,16 +19,29 @@ from . import (  # noqa: F401  (command modules register themselves)
     screening,
     synth,
 )
-from .app import app
+from .app import app, err_console, state
 
 
 def main() -> None:
+    """Run the command line: InputError → its message and exit 2; any other exception → exit 1
+    as an internal error (its traceback with ``--debug``)."""
     try:
         app(standalone_mode=True)
     except SystemExit:
         raise
-    except Exception as exc:  # pragma: no cover - last resort: internal error, exit 1
+    except InputError as exc:
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
+        if state.debug:
+            traceback.print_exc(file=sys.stderr)
+        sys.exit(2)
+    except Exception as exc:  # anything else is a bug of ours (or of a plugin)
+        if state.debug:
+            traceback.print_exc(file=sys.stderr)
         print(f"fundrules: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if not state.debug:
+            print("(run with `fundrules --debug …` for the traceback)", file=sys.stderr)
         sys.exit(1)
 
 

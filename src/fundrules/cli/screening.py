@@ -12,7 +12,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from fundrules.intake import DataError, accept_submission, load_dataset
+from fundrules.plugins import get_registry
 from fundrules.screening import ParameterError, ScreenResult, screen
+from fundrules.screening.engine import resolve_codes
 from fundrules.screening.output import write_run
 
 from .app import app, console, fail_input
@@ -53,8 +55,8 @@ def run_screen(
                 bar.update(task, total=n, completed=i, description=f"Screening {code}")
 
             result = screen(ds, indicators=indicators, params=params, progress=progress)
-    except (ParameterError, KeyError) as exc:
-        fail_input(str(exc).strip("'\""))
+    except ParameterError as exc:
+        fail_input(str(exc))
     write_run(result, out_dir)
     return result
 
@@ -112,6 +114,8 @@ def screen_command(
 ) -> None:
     """Screen one period of a dataset folder and write suspicions, quarantine and run.json."""
     codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
+    if codes is not None:  # refused before any data are read (UnknownIndicatorError: exit 2)
+        resolve_codes(codes, get_registry().indicators)
     if params is not None and not params.is_file():
         fail_input(f"parameter file not found: {params}")
     result = run_screen(data_dir, period, out, codes, params, state_dir or default_state_dir())

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fundrules.errors import InputError
 
-class DataError(Exception):
+
+class DataError(InputError):
     """A file cannot be used at all: missing, unreadable, empty, or missing a required column."""
 
     def __init__(

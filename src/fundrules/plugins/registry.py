@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 import pluggy
 
+from fundrules.errors import InputError
 from fundrules.schema import CORE_VOCABULARIES, Table
 
 from . import hookspecs
@@ -32,7 +33,7 @@ DEFAULT_PLUGINS = (
 )
 
 
-class PluginError(RuntimeError):
+class PluginError(InputError, RuntimeError):
     """A plugin failed while strict mode is on."""
 
 

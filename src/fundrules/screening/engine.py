@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from fundrules.errors import UnknownIndicatorError
 from fundrules.intake import Dataset
 
 from .context import ScreeningContext
@@ -69,15 +70,35 @@ def build_parameters(
     return ps
 
 
+def resolve_codes(indicators: str | Iterable[str], known: Iterable[str]) -> list[str]:
+    """The indicator codes asked for, checked against the registered ones.
+
+    A single string is one code (``"fund.benefit_after_death"``), not a sequence of characters.
+    Unknown codes raise :class:`~fundrules.errors.UnknownIndicatorError` with suggestions.
+    """
+    codes = [indicators] if isinstance(indicators, str) else list(indicators)
+    known = set(known)
+    for c in codes:
+        if not isinstance(c, str):
+            raise TypeError(f"indicator codes are strings, not {type(c).__name__}: {c!r}")
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise UnknownIndicatorError(unknown, known)
+    return list(dict.fromkeys(codes))
+
+
 def screen(
     dataset: Dataset,
-    indicators: Iterable[str] | None = None,
+    indicators: str | Iterable[str] | None = None,
     params: Mapping[str, Any] | str | Path | None = None,
     *,
     registry: Any = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ScreenResult:
     """Run the registered indicators (all, or the given codes) over ``dataset``.
+
+    ``indicators`` is one code or an iterable of codes; an unknown code raises
+    :class:`~fundrules.errors.UnknownIndicatorError` ("did you mean …").
 
     An indicator whose tables are absent is skipped with the reason; one that raises is reported
     with its code and the others still run. ``params`` overrides parameter values (a mapping or a
@@ -90,11 +111,7 @@ def screen(
     if indicators is None:
         chosen = list(all_inds.values())
     else:
-        codes = list(indicators)
-        unknown = [c for c in codes if c not in all_inds]
-        if unknown:
-            raise KeyError(f"unknown indicator(s): {', '.join(unknown)}")
-        chosen = [all_inds[c] for c in codes]
+        chosen = [all_inds[c] for c in resolve_codes(indicators, all_inds)]
     sources: list[Any] = [src for _, src in reg.parameter_sources]
     names = [f"plugin {p}" for p, _ in reg.parameter_sources]
     if params is not None:

@@ -21,6 +21,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from fundrules.errors import InputError
+
 Direction = Literal["higher", "lower"]
 
 
@@ -90,7 +92,7 @@ def parameter_specs(model: type[Params]) -> dict[str, ParameterSpec]:
     return out
 
 
-class ParameterError(ValueError):
+class ParameterError(InputError, ValueError):
     """A parameter file or override that cannot be used."""
 
 

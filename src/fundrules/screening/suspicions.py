@@ -8,6 +8,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from fundrules.errors import FundrulesError
+
 from .indicator import SEVERITIES, Indicator
 
 SUSPICION_COLUMNS = [
@@ -41,7 +43,7 @@ def yuan(fen: pd.Series) -> pd.Series:
     return text.where(~neg, "-" + text).astype("str")
 
 
-class HitsError(ValueError):
+class HitsError(FundrulesError, ValueError):
     """An indicator returned a frame that is not a hits frame."""
 
 

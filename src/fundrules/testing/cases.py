@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import yaml
 
+from fundrules.errors import InputError
 from fundrules.intake import DataError, dataset_from_frames
 from fundrules.screening import ParameterError, screen
 
@@ -69,7 +70,7 @@ EXPECT_KEYS = frozenset({"subject_type", "subject_id", "amount_at_risk", "insura
 AMOUNT_RE = re.compile(r"^-?\d+\.\d{2}$")
 
 
-class CaseFileError(ValueError):
+class CaseFileError(InputError, ValueError):
     """A case file (or one case of it) is malformed: the message names the file, case and key."""
 
 

@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from fundrules.errors import FundrulesError
 from fundrules.intake import Dataset
 from fundrules.period import first_day, parse_period
 from fundrules.screening import Indicator, Params, ScreeningContext, gather, parameter_specs
@@ -75,7 +76,7 @@ class ContractViolation(AssertionError):
         super().__init__(f"{head}\n{_indent(detail)}\nminimal failing example:\n{_indent(example)}")
 
 
-class GeneratorError(RuntimeError):
+class GeneratorError(FundrulesError, RuntimeError):
     """Generated data did not load cleanly: a bug in the strategies or in intake, not in the
     indicator under test."""
 
