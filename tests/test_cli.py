@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from decimal import Decimal
 
 import pandas as pd
 import pyarrow.parquet as pq
+from cli_run import fundrules
 from ids import person_id
 
 P1 = person_id("19600101", 1)
-
-
-def fundrules(*args, env_extra=None, cwd=None):
-    import os
-
-    env = dict(os.environ)
-    env.update(env_extra or {})
-    return subprocess.run(
-        [sys.executable, "-m", "fundrules", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 def test_indicators_json_lists_the_core_catalog():

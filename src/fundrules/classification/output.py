@@ -7,7 +7,6 @@ counts typed in Parquet; ``classification.json``: the rules and parameters that 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fundrules.screening.output import read_suspicions, suspicions_to_arrow
+from fundrules.outputs import RunWriter
+from fundrules.screening.output import amounts_as_text, read_suspicions, suspicions_to_arrow
 
 from .config import ConfigLike
 from .pipeline import Classification, classify
@@ -24,21 +24,31 @@ from .pipeline import Classification, classify
 _TYPED = {"typical": pa.bool_(), "suspicion_count": pa.int64()}
 
 
-def write_classification(out_dir: str | Path, classified: Classification) -> dict[str, Path]:
-    """Write the classified suspicions, the warnings and the manifest; return their paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
+CLASSIFICATION_FILES = (
+    "classified.parquet",
+    "classified.csv",
+    "warnings.parquet",
+    "warnings.csv",
+    "classification.json",
+)
+
+
+def write_classification(
+    out: str | Path | RunWriter, classified: Classification
+) -> dict[str, Path]:
+    """Write the classified suspicions, the warnings and the manifest; return their paths.
+
+    ``out`` is an open :class:`RunWriter` (the caller commits), or a screening output folder: then
+    a new run is committed that keeps the folder's other files (the suspicions classified)."""
+    if not isinstance(out, RunWriter):
+        with RunWriter(out, carry=True) as writer:
+            write_classification(writer, classified)
+        return {n: writer.out / n for n in CLASSIFICATION_FILES}
     for stem, frame in (("classified", classified.suspicions), ("warnings", classified.warnings)):
-        paths[f"{stem}.parquet"] = _write_parquet(frame, out / f"{stem}.parquet")
-        paths[f"{stem}.csv"] = _write_csv(frame, out / f"{stem}.csv")
-    manifest = out / "classification.json"
-    manifest.write_text(
-        json.dumps(classified.manifest(), ensure_ascii=False, indent=2, default=str),
-        encoding="utf-8",
-    )
-    paths["classification.json"] = manifest
-    return paths
+        _write_parquet(frame, out.path_for(f"{stem}.parquet"))
+        out.write_csv(f"{stem}.csv", amounts_as_text(frame))
+    out.write_json("classification.json", classified.manifest())
+    return {n: out.out / n for n in CLASSIFICATION_FILES}
 
 
 def classify_directory(
@@ -51,14 +61,19 @@ def classify_directory(
     """``fundrules classify OUT_DIR``: read the suspicions a screening run wrote there (Parquet,
     else CSV), classify them, and write the results beside them."""
     out = Path(out_dir)
-    for name in ("suspicions.parquet", "suspicions.csv"):
-        if (out / name).exists():
-            suspicions = read_suspicions(out / name)
-            break
-    else:
-        raise FileNotFoundError(f"no suspicions.parquet or suspicions.csv in {out}")
-    result = classify(suspicions, config, discovered=discovered, registry=registry)
-    return result, write_classification(out, result)
+    if not out.is_dir():
+        raise FileNotFoundError(f"no screening output folder {out}")
+    with RunWriter(out, carry=True) as writer:
+        source = writer.previous or out  # the complete run (or an output folder of old)
+        for name in ("suspicions.parquet", "suspicions.csv"):
+            if (source / name).exists():
+                suspicions = read_suspicions(source / name)
+                break
+        else:
+            raise FileNotFoundError(f"no suspicions.parquet or suspicions.csv in {out}")
+        result = classify(suspicions, config, discovered=discovered, registry=registry)
+        paths = write_classification(writer, result)
+    return result, paths
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> Path:
@@ -69,11 +84,4 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> Path:
             list(frame.columns).index(c), c, pa.array(frame[c].tolist(), _TYPED[c])
         )
     pq.write_table(table, path)
-    return path
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    text = frame.copy()
-    text["amount_at_risk"] = [f"{v:.2f}" for v in text["amount_at_risk"]]
-    text.to_csv(path, index=False, encoding="utf-8")
     return path

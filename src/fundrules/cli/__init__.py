@@ -8,8 +8,6 @@ from __future__ import annotations
 import sys
 import traceback
 
-from rich.markup import escape
-
 from fundrules.errors import InputError
 
 from . import (  # noqa: F401  (command modules register themselves)
@@ -19,7 +17,7 @@ from . import (  # noqa: F401  (command modules register themselves)
     screening,
     synth,
 )
-from .app import app, err_console, state
+from .app import app, err_console, shown, state
 
 
 def main() -> None:
@@ -30,9 +28,7 @@ def main() -> None:
     except SystemExit:
         raise
     except InputError as exc:
-        err_console.print(
-            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
-        )
+        err_console.print(f"[bold red]error:[/] {shown(str(exc))}", highlight=False, soft_wrap=True)
         if state.debug:
             traceback.print_exc(file=sys.stderr)
         sys.exit(2)

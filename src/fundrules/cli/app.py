@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass
 from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+from fundrules.outputs import mask_id, mask_ids_in_text
 
 app = typer.Typer(
     name="fundrules",
@@ -29,6 +33,21 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+
+__all__ = ["app", "console", "err_console", "fail_input", "mask_id", "shown"]
+
+
+def shown(value: object) -> str:
+    """User-supplied text (a path, a cell, a message quoting either) made safe for the terminal:
+    never read as rich markup, control characters (escape sequences) shown as ``\\x1b`` rather
+    than sent raw, and personal ids masked (docs/decisions.md D44)."""
+    text = mask_ids_in_text(value)
+    if any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in text):
+        text = "".join(
+            f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" and ch != "\n" else ch
+            for ch in text
+        )
+    return escape(text)
 
 
 @dataclass
@@ -76,14 +95,6 @@ def global_options(
 
 
 def fail_input(message: str) -> NoReturn:
-    """Bad input: one clear message, exit code 2."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    """Bad input: one clear message (safe to print, ids masked), exit code 2."""
+    err_console.print(f"[bold red]error:[/] {shown(message)}", highlight=False, soft_wrap=True)
     sys.exit(2)
-
-
-def mask_id(value: str) -> str:
-    """Mask a personal id for what people read: keep the first 6 and last 2 characters."""
-    s = str(value)
-    if len(s) <= 8:
-        return s[:2] + "*" * max(0, len(s) - 2)
-    return s[:6] + "*" * (len(s) - 8) + s[-2:]

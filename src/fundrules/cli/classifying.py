@@ -20,9 +20,10 @@ from fundrules.classification import (
     classify_directory,
     write_classification,
 )
+from fundrules.outputs import OutputError, RunWriter
 from fundrules.screening import ScreenResult
 
-from .app import app, console, fail_input
+from .app import app, console, fail_input, shown
 
 _REFUSED = (RulesError, CalendarError, ClassificationEngineError, ValueError)
 
@@ -37,7 +38,7 @@ def print_classification(result: Classification) -> None:
         table.add_column(c, justify="right", no_wrap=True, min_width=len(c))
     for agency, grp in w.groupby("agency", sort=True):
         table.add_row(
-            str(agency) or "(unrouted)",
+            shown(agency) or "(unrouted)",
             str(len(grp)),
             str(int(grp["suspicion_count"].sum())),
             str(int((grp["major_grade"] != "none").sum())),
@@ -49,9 +50,13 @@ def print_classification(result: Classification) -> None:
 
 
 def classify_outputs(
-    out: Path, result: ScreenResult, config: Path | None = None, discovered: str | None = None
+    out: RunWriter,
+    result: ScreenResult,
+    config: Path | None = None,
+    discovered: str | None = None,
 ) -> Classification:
-    """``screen --classify``: classify the run just screened and write beside its suspicions."""
+    """``screen --classify``: classify the run just screened and write beside its suspicions, in
+    the same run (a classification that fails leaves the folder's previous run whole)."""
     try:
         classified = classify(result, config, discovered=discovered)
     except _REFUSED as exc:
@@ -80,9 +85,9 @@ def classify_command(
         fail_input(f"configuration file not found: {config}")
     try:
         classified, _ = classify_directory(out_dir, config, discovered=discovered)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, OutputError) as exc:
         fail_input(str(exc))
     except _REFUSED as exc:
         fail_input(str(exc))
     print_classification(classified)
-    console.print(f"Classification written to [bold]{out_dir}[/]")
+    console.print(f"Classification written to [bold]{shown(out_dir)}[/]")

@@ -12,7 +12,9 @@ import typer
 from rich import box
 from rich.table import Table as RichTable
 
-from .app import app, console
+from fundrules.outputs import OutputError, RunWriter
+
+from .app import app, console, fail_input, shown
 from .screening import run_screen
 
 TRUTH_KEY = ["indicator", "subject_type", "subject_id"]
@@ -90,22 +92,24 @@ def demo_command(
     results = out / "results"
     with console.status(f"Building a synthetic city of {persons:,} persons …"):
         info = generate_city(city_dir, persons=persons, seed=seed, period=period)
-    result = run_screen(city_dir, period, results, None, None, out / "state")
-    truth = pd.read_csv(info.truth_path, dtype=str, keep_default_na=False)
-    ran = set(result.runs.loc[result.runs.status == "ok", "indicator"])
-    scores = score(result.suspicions, truth, ran)
-    print_scores(scores)
-    scores.assign(amount_at_risk=scores["amount_at_risk"].map(lambda d: f"{d:.2f}")).to_csv(
-        results / "scores.csv", index=False
-    )
-    for row in result.skipped.itertuples():
-        console.print(f"[yellow]skipped[/] {row.indicator}: {row.reason}")
-    for row in result.failed.itertuples():
-        console.print(f"[red]failed[/] {row.indicator}: {row.reason}")
     try:
-        from .classifying import classify_outputs
-    except ImportError:
-        classify_outputs = None
-    if classify_outputs is not None:
-        classify_outputs(results, result, Path(__file__).with_name("demo_classification.yaml"))
-    console.print(f"City: [bold]{city_dir}[/]   outputs: [bold]{results}[/]")
+        with RunWriter(results) as writer:
+            result = run_screen(city_dir, period, writer, None, None, out / "state")
+            truth = pd.read_csv(info.truth_path, dtype=str, keep_default_na=False)
+            ran = set(result.runs.loc[result.runs.status == "ok", "indicator"])
+            scores = score(result.suspicions, truth, ran)
+            print_scores(scores)
+            writer.write_csv(
+                "scores.csv",
+                scores.assign(amount_at_risk=scores["amount_at_risk"].map(lambda d: f"{d:.2f}")),
+            )
+            for row in result.skipped.itertuples():
+                console.print(f"[yellow]skipped[/] {shown(row.indicator)}: {shown(row.reason)}")
+            for row in result.failed.itertuples():
+                console.print(f"[red]failed[/] {shown(row.indicator)}: {shown(row.reason)}")
+            from .classifying import classify_outputs
+
+            classify_outputs(writer, result, Path(__file__).with_name("demo_classification.yaml"))
+    except OutputError as exc:
+        fail_input(str(exc))
+    console.print(f"City: [bold]{shown(city_dir)}[/]   outputs: [bold]{shown(results)}[/]")

@@ -12,12 +12,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from fundrules.intake import DataError, accept_submission, load_dataset
+from fundrules.outputs import OutputError, RunWriter
 from fundrules.plugins import get_registry
 from fundrules.screening import ParameterError, ScreenResult, screen
 from fundrules.screening.engine import resolve_codes
-from fundrules.screening.output import write_run
+from fundrules.screening.output import AmountOutOfRange, write_run
 
-from .app import app, console, fail_input
+from .app import app, console, fail_input, shown
 
 
 def default_state_dir() -> Path:
@@ -27,14 +28,15 @@ def default_state_dir() -> Path:
 def run_screen(
     data_dir: Path,
     period: str,
-    out_dir: Path,
+    writer: RunWriter,
     indicators: list[str] | None,
     params: Path | None,
     state_dir: Path | None,
 ) -> ScreenResult:
-    """Shared by ``screen`` and ``demo``: load, accept, screen with a progress bar, write."""
+    """Shared by ``screen`` and ``demo``: load, accept, screen with a progress bar, write into
+    ``writer`` (the caller commits the run)."""
     try:
-        with console.status(f"Loading {data_dir} …"):
+        with console.status(f"Loading {shown(data_dir)} …"):
             ds = load_dataset(data_dir, period)
     except DataError as exc:
         fail_input(str(exc))
@@ -57,7 +59,10 @@ def run_screen(
             result = screen(ds, indicators=indicators, params=params, progress=progress)
     except ParameterError as exc:
         fail_input(str(exc))
-    write_run(result, out_dir)
+    try:
+        write_run(result, writer)
+    except AmountOutOfRange as exc:
+        fail_input(str(exc))
     return result
 
 
@@ -69,7 +74,7 @@ def print_summary(result: ScreenResult) -> None:
     if len(s):
         for code, grp in s.groupby("indicator"):
             total = sum(grp["amount_at_risk"], Decimal("0"))
-            table.add_row(str(code), str(len(grp)), f"{total:,.2f}")
+            table.add_row(shown(code), str(len(grp)), f"{total:,.2f}")
     console.print(table)
     acc = result.dataset.accounting if result.dataset is not None else None
     if acc is not None and len(acc):
@@ -78,11 +83,11 @@ def print_summary(result: ScreenResult) -> None:
             f"quarantined {int(acc.quarantined.sum()):,}"
         )
     for row in result.skipped.itertuples():
-        console.print(f"[yellow]skipped[/] {row.indicator}: {row.reason}")
+        console.print(f"[yellow]skipped[/] {shown(row.indicator)}: {shown(row.reason)}")
     for row in result.failed.itertuples():
-        console.print(f"[red]failed[/] {row.indicator}: {row.reason}")
+        console.print(f"[red]failed[/] {shown(row.indicator)}: {shown(row.reason)}")
     for w in result.warnings:
-        console.print(f"[yellow]warning[/] {w}")
+        console.print(f"[yellow]warning[/] {shown(w)}")
 
 
 @app.command("screen")
@@ -118,12 +123,18 @@ def screen_command(
         resolve_codes(codes, get_registry().indicators)
     if params is not None and not params.is_file():
         fail_input(f"parameter file not found: {params}")
-    result = run_screen(data_dir, period, out, codes, params, state_dir or default_state_dir())
-    print_summary(result)
-    if classify:
-        from .classifying import classify_outputs
+    if classify and classify_config is not None and not classify_config.is_file():
+        fail_input(f"configuration file not found: {classify_config}")
+    try:
+        with RunWriter(out) as writer:
+            result = run_screen(
+                data_dir, period, writer, codes, params, state_dir or default_state_dir()
+            )
+            print_summary(result)
+            if classify:
+                from .classifying import classify_outputs
 
-        if classify_config is not None and not classify_config.is_file():
-            fail_input(f"configuration file not found: {classify_config}")
-        classify_outputs(out, result, classify_config)
-    console.print(f"Outputs written to [bold]{out}[/]")
+                classify_outputs(writer, result, classify_config)
+    except OutputError as exc:
+        fail_input(str(exc))
+    console.print(f"Outputs written to [bold]{shown(out)}[/]")

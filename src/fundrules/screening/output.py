@@ -1,6 +1,8 @@
 """Writing a screening run: suspicions (Parquet + CSV), quarantine, run.json.
 
-Machine outputs for downstream systems keep the ids (they are not masked).
+Machine outputs for downstream systems keep the ids (they are not masked). Every file goes through
+one :class:`fundrules.outputs.RunWriter` (committed together, with ``complete.json``); CSV cells that
+a spreadsheet would run as formulas are neutralised, Parquet keeps exact values.
 """
 
 from __future__ import annotations
@@ -14,16 +16,39 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from fundrules.errors import InputError
 from fundrules.intake import QUARANTINE_COLUMNS
+from fundrules.outputs import RunWriter, mask_id
 
 from .engine import ScreenResult
 from .suspicions import SUSPICION_COLUMNS
 
 AMOUNT_TYPE = pa.decimal128(18, 2)
+AMOUNT_LIMIT = Decimal("9999999999999999.99")  # the largest decimal(18, 2)
+
+
+class AmountOutOfRange(InputError, ValueError):
+    """An amount at risk past what the published decimal(18, 2) holds (docs/decisions.md D42)."""
+
+
+def _check_amounts(suspicions: pd.DataFrame) -> None:
+    if "amount_at_risk" not in suspicions.columns or not len(suspicions):
+        return
+    big = [i for i, v in enumerate(suspicions["amount_at_risk"]) if abs(Decimal(v)) > AMOUNT_LIMIT]
+    if big:
+        row = suspicions.iloc[big[0]]
+        raise AmountOutOfRange(
+            f"{len(big)} suspicion(s) have an amount at risk past decimal(18,2) "
+            f"(±{AMOUNT_LIMIT} yuan), e.g. {row.get('indicator', '?')} for "
+            f"{row.get('subject_type', '?')} {mask_id(row.get('subject_id', '?'))}: "
+            f"{Decimal(row['amount_at_risk']):.2f} yuan; such amounts come from wrong data "
+            "(check the amounts of that subject), nothing was written"
+        )
 
 
 def suspicions_to_arrow(suspicions: pd.DataFrame) -> pa.Table:
     """The suspicions frame as Arrow, ``amount_at_risk`` as decimal(18, 2)."""
+    _check_amounts(suspicions)
     cols: dict[str, pa.Array] = {}
     for c in suspicions.columns:
         values = suspicions[c].tolist()
@@ -39,15 +64,18 @@ def suspicions_to_arrow(suspicions: pd.DataFrame) -> pa.Table:
     return pa.table(cols)
 
 
-def write_suspicions(suspicions: pd.DataFrame, out_dir: Path) -> tuple[Path, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    parquet = out_dir / "suspicions.parquet"
-    csv = out_dir / "suspicions.csv"
+def write_suspicions(suspicions: pd.DataFrame, writer: RunWriter) -> tuple[Path, Path]:
+    parquet = writer.path_for("suspicions.parquet")
     pq.write_table(suspicions_to_arrow(suspicions), parquet)
-    text = suspicions.copy()
+    writer.write_csv("suspicions.csv", amounts_as_text(suspicions))
+    return parquet, writer.path_for("suspicions.csv")
+
+
+def amounts_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with ``amount_at_risk`` as two-decimal text (the CSV form, D2)."""
+    text = frame.copy()
     text["amount_at_risk"] = [f"{Decimal(v):.2f}" for v in text["amount_at_risk"]]
-    text.to_csv(csv, index=False, encoding="utf-8")
-    return parquet, csv
+    return text
 
 
 def read_suspicions(path: str | Path) -> pd.DataFrame:
@@ -86,23 +114,22 @@ def run_summary(result: ScreenResult) -> dict[str, Any]:
     }
 
 
-def write_run(result: ScreenResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write every output of a run into ``out_dir``; return their paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    parquet, csv = write_suspicions(result.suspicions, out)
-    quarantine = out / "quarantine.csv"
+def write_run(result: ScreenResult, out: str | Path | RunWriter) -> dict[str, Path]:
+    """Write every output of a run; return their paths (``OUT/name``).
+
+    ``out`` is a folder (the run is committed on return) or an open :class:`RunWriter` that the
+    caller commits (``screen --classify`` adds the classification to the same run)."""
+    if not isinstance(out, RunWriter):
+        _check_amounts(result.suspicions)
+        with RunWriter(out) as writer:
+            write_run(result, writer)
+        return writer.visible_paths()
+    write_suspicions(result.suspicions, out)
     q = result.dataset.quarantine if result.dataset is not None else pd.DataFrame()
     q = q if len(q) else pd.DataFrame(columns=QUARANTINE_COLUMNS)
-    q.to_csv(quarantine, index=False, encoding="utf-8")
-    run = out / "run.json"
-    run.write_text(
-        json.dumps(run_summary(result), ensure_ascii=False, indent=2, default=str),
-        encoding="utf-8",
-    )
+    out.write_csv("quarantine.csv", q)
+    out.write_json("run.json", run_summary(result))
     return {
-        "suspicions.parquet": parquet,
-        "suspicions.csv": csv,
-        "quarantine.csv": quarantine,
-        "run.json": run,
+        n: out.out / n
+        for n in ("suspicions.parquet", "suspicions.csv", "quarantine.csv", "run.json")
     }
