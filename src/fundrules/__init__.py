@@ -6,6 +6,8 @@ result = fundrules.screen(ds)
 result.suspicions
 """
 
+import logging
+
 from fundrules.classification import Classification, classify, write_classification
 from fundrules.errors import (
     FundrulesError,
@@ -22,6 +24,9 @@ from fundrules.plugins import PluginError, get_registry
 from fundrules.screening import ParameterError, ScreenResult, screen
 
 __version__ = "0.1.0"
+
+# the library logs under "fundrules" and leaves configuring handlers to the application
+logging.getLogger("fundrules").addHandler(logging.NullHandler())
 
 __all__ = [
     "Classification",

@@ -9,6 +9,7 @@ import sys
 import traceback
 
 from fundrules.errors import InputError
+from fundrules.outputs import mask_ids_in_text
 
 from . import (  # noqa: F401  (command modules register themselves)
     catalog,
@@ -35,7 +36,8 @@ def main() -> None:
     except Exception as exc:  # anything else is a bug of ours (or of a plugin)
         if state.debug:
             traceback.print_exc(file=sys.stderr)
-        print(f"fundrules: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        text = mask_ids_in_text(f"{type(exc).__name__}: {exc}")
+        print(f"fundrules: internal error: {text}", file=sys.stderr)
         if not state.debug:
             print("(run with `fundrules --debug …` for the traceback)", file=sys.stderr)
         sys.exit(1)

@@ -12,16 +12,19 @@ Conventions every command keeps (decisions D70, D73):
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import unicodedata
+import warnings
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from fundrules.errors import FundrulesWarning
 from fundrules.outputs import mask_id, mask_ids_in_text
 
 app = typer.Typer(
@@ -61,6 +64,49 @@ class CliState:
 state = CliState()
 
 
+class _StderrHandler(logging.Handler):
+    """The ``fundrules`` logger's records on stderr, one line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = shown(self.format(record))
+            colour = "red" if record.levelno >= logging.ERROR else "yellow"
+            level = record.levelname.lower()
+            err_console.print(f"[{colour}]{level}:[/] {text}", highlight=False, soft_wrap=True)
+        except Exception:  # a log line must never stop a run
+            self.handleError(record)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    if issubclass(category, FundrulesWarning):
+        err_console.print(
+            f"[yellow]warning:[/] {shown(str(message))}", highlight=False, soft_wrap=True
+        )
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
+def route_messages_to_stderr(debug: bool) -> None:
+    """fundrules' warnings and log records go to stderr as one plain line each (stdout carries
+    only the result); ``--debug`` adds the debug log."""
+    warnings.showwarning = _show_warning
+    warnings.simplefilter("default", FundrulesWarning)
+    logger = logging.getLogger("fundrules")
+    logger.handlers = [h for h in logger.handlers if not isinstance(h, _StderrHandler)]
+    logger.addHandler(_StderrHandler())
+    logger.setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
 def _print_version(value: bool) -> None:
     if value:
         from fundrules import __version__
@@ -90,6 +136,7 @@ def global_options(
     """Off-site supervision of social insurance funds: screen, classify, report."""
     state.debug = debug
     state.strict = strict
+    route_messages_to_stderr(debug)
     if strict:  # the registry (and any worker process) reads strict mode from here
         os.environ["FUNDRULES_STRICT_PLUGINS"] = "1"
 

@@ -15,7 +15,7 @@ from rich.table import Table as RichTable
 from fundrules.outputs import OutputError, RunWriter
 
 from .app import app, console, fail_input, shown
-from .screening import run_screen
+from .screening import report_skipped_and_failed, run_screen
 
 TRUTH_KEY = ["indicator", "subject_type", "subject_id"]
 
@@ -103,10 +103,7 @@ def demo_command(
                 "scores.csv",
                 scores.assign(amount_at_risk=scores["amount_at_risk"].map(lambda d: f"{d:.2f}")),
             )
-            for row in result.skipped.itertuples():
-                console.print(f"[yellow]skipped[/] {shown(row.indicator)}: {shown(row.reason)}")
-            for row in result.failed.itertuples():
-                console.print(f"[red]failed[/] {shown(row.indicator)}: {shown(row.reason)}")
+            report_skipped_and_failed(result)
             from .classifying import classify_outputs
 
             classify_outputs(writer, result, Path(__file__).with_name("demo_classification.yaml"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,7 +18,7 @@ from fundrules.screening import ParameterError, ScreenResult, screen
 from fundrules.screening.engine import resolve_codes
 from fundrules.screening.output import AmountOutOfRange, write_run
 
-from .app import app, console, fail_input, shown
+from .app import app, console, err_console, fail_input, shown
 
 
 def default_state_dir() -> Path:
@@ -66,15 +66,37 @@ def run_screen(
     return result
 
 
-def print_summary(result: ScreenResult) -> None:
+def summary_rows(result: ScreenResult) -> list[dict[str, Any]]:
+    """One row per indicator that ran, those with no suspicion included (0, 0.00)."""
     s = result.suspicions
+    counts = s.groupby("indicator").size().to_dict() if len(s) else {}
+    amounts = (
+        {code: sum(grp, Decimal("0")) for code, grp in s.groupby("indicator")["amount_at_risk"]}
+        if len(s)
+        else {}
+    )
+    ran = result.runs[result.runs.status == "ok"]["indicator"]
+    return [
+        {
+            "indicator": str(code),
+            "suspicions": int(counts.get(code, 0)),
+            "amount_at_risk": f"{amounts.get(code, Decimal('0')):.2f}",
+        }
+        for code in sorted(set(ran) | set(counts))
+    ]
+
+
+def print_summary(result: ScreenResult) -> None:
     table = RichTable(title=f"Suspicions, period {result.period}")
-    for c in ("indicator", "suspicions", "amount at risk (yuan)"):
-        table.add_column(c, justify="right" if c != "indicator" else "left")
-    if len(s):
-        for code, grp in s.groupby("indicator"):
-            total = sum(grp["amount_at_risk"], Decimal("0"))
-            table.add_row(shown(code), str(len(grp)), f"{total:,.2f}")
+    table.add_column("indicator", no_wrap=True)
+    table.add_column("suspicions", justify="right", no_wrap=True)
+    table.add_column("amount at risk (yuan)", justify="right", no_wrap=True)
+    for row in summary_rows(result):
+        table.add_row(
+            shown(row["indicator"]),
+            str(row["suspicions"]),
+            f"{Decimal(row['amount_at_risk']):,.2f}",
+        )
     console.print(table)
     acc = result.dataset.accounting if result.dataset is not None else None
     if acc is not None and len(acc):
@@ -82,12 +104,15 @@ def print_summary(result: ScreenResult) -> None:
             f"rows read {int(acc.read.sum()):,}, loaded {int(acc.loaded.sum()):,}, "
             f"quarantined {int(acc.quarantined.sum()):,}"
         )
+    report_skipped_and_failed(result)
+
+
+def report_skipped_and_failed(result: ScreenResult) -> None:
+    """Messages, not results: on stderr (the stale-parameter warnings go there by themselves)."""
     for row in result.skipped.itertuples():
-        console.print(f"[yellow]skipped[/] {shown(row.indicator)}: {shown(row.reason)}")
+        err_console.print(f"[yellow]skipped[/] {shown(row.indicator)}: {shown(row.reason)}")
     for row in result.failed.itertuples():
-        console.print(f"[red]failed[/] {shown(row.indicator)}: {shown(row.reason)}")
-    for w in result.warnings:
-        console.print(f"[yellow]warning[/] {shown(w)}")
+        err_console.print(f"[red]failed[/] {shown(row.indicator)}: {shown(row.reason)}")
 
 
 @app.command("screen")

@@ -10,7 +10,9 @@ be disabled with ``FUNDRULES_DISABLE_PLUGINS=a,b``.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -20,12 +22,14 @@ from typing import Any
 import pandas as pd
 import pluggy
 
-from fundrules.errors import InputError
+from fundrules.errors import InputError, PluginLoadWarning
 from fundrules.schema import CORE_VOCABULARIES, Table
 
 from . import hookspecs
 
 ENTRY_POINT_GROUP = "fundrules"
+log = logging.getLogger(__name__)
+
 DEFAULT_PLUGINS = (
     ("core", "fundrules.default_plugins.core_tables"),
     ("data", "fundrules.default_plugins.data_quality"),
@@ -103,11 +107,20 @@ class Registry:
         return out
 
     def _fail(self, plugin: str, stage: str, error: str) -> None:
+        """Record a plugin's failure: an error under strict mode, otherwise a
+        :class:`~fundrules.errors.PluginLoadWarning` (the other plugins go on without it)."""
         self.failures.append(Failure(plugin, stage, error))
         if plugin in self.plugins and self.plugins[plugin].error is None:
             self.plugins[plugin].error = f"{stage}: {error}"
         if self.strict:
             raise PluginError(f"plugin {plugin!r} failed in {stage}: {error}")
+        log.debug("plugin %r failed in %s: %s", plugin, stage, error)
+        warnings.warn(
+            f"plugin {plugin!r} failed in {stage}: {error}; the other plugins run without it "
+            "(--strict or FUNDRULES_STRICT_PLUGINS=1 makes this an error)",
+            PluginLoadWarning,
+            stacklevel=3,
+        )
 
 
 def _strict() -> bool:
@@ -175,6 +188,7 @@ def build_registry(
                 or type(obj).__module__
             )
             pm.register(obj, name=name)
+            log.debug("plugin %r loaded from %s (%s %s)", name, info.module, dist, ver)
         except Exception as exc:
             reg._fail(name, "load", f"{type(exc).__name__}: {exc}")
             continue

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
+import warnings as pywarnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,13 +14,15 @@ from typing import Any
 
 import pandas as pd
 
-from fundrules.errors import UnknownIndicatorError
+from fundrules.errors import StaleParameterWarning, UnknownIndicatorError
 from fundrules.intake import Dataset
 
 from .context import ScreeningContext
 from .indicator import Indicator
 from .parameters import ParameterSet
 from .suspicions import SUSPICION_COLUMNS, empty_suspicions, gather
+
+log = logging.getLogger(__name__)
 
 RUN_COLUMNS = [
     "indicator",
@@ -156,12 +160,17 @@ def screen(
             runs.append(row)
             continue
         row.update(seconds=round(time.perf_counter() - t0, 4), hits=len(hits), suspicions=len(sus))
+        log.debug(
+            "%s: %d hits, %d suspicions in %.3f s", ind.code, len(hits), len(sus), row["seconds"]
+        )
         runs.append(row)
         if len(sus):
             frames.append(sus)
     suspicions = (pd.concat(frames, ignore_index=True) if frames else empty_suspicions())[
         SUSPICION_COLUMNS
     ]
+    for note in sorted(set(warnings)):
+        pywarnings.warn(note, StaleParameterWarning, stacklevel=2)
     plugins = [
         {"name": n, "distribution": p.distribution, "version": p.version, "error": p.error or ""}
         for n, p in reg.plugins.items()
