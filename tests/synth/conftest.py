@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fundrules.synth import INDICATORS, generate_frames
+from fundrules.synth import default_rates, generate_frames
 
 PERIOD = "2025-06"
 
@@ -18,4 +18,6 @@ def city():
 @pytest.fixture(scope="session")
 def clean_city():
     """The same kind of city with nothing planted: the background alone (and near misses)."""
-    return generate_frames(persons=2_000, seed=6, period=PERIOD, rates={c: 0.0 for c in INDICATORS})
+    return generate_frames(
+        persons=2_000, seed=6, period=PERIOD, rates=dict.fromkeys(default_rates(), 0.0)
+    )

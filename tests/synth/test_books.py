@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from fundrules.schema import EXPENDITURE_ITEMS, INCOME_ITEMS, INSURANCES
 from fundrules.synth.dates import month_number
-from fundrules.synth.schema import EXPENDITURE_ITEMS, INCOME_ITEMS, INSURANCES
 
 P = month_number("2025-06")
 

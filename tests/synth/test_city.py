@@ -9,8 +9,14 @@ import numpy as np
 import pandas as pd
 from stdnum.cn import ric, uscc
 
-from fundrules.synth import INDICATORS, generate_frames
-from fundrules.synth.schema import INSURANCES, TABLES
+from fundrules.plugins import get_registry
+from fundrules.schema import INSURANCES
+from fundrules.synth import generate_frames, planted_codes
+from fundrules.synth.schema import layouts
+
+TABLES = layouts(get_registry().tables.values())
+
+INDICATORS = planted_codes()
 
 CATALOG = Path("/work/shared/spec/indicators.md")
 
@@ -137,3 +143,18 @@ def test_volumes_and_window(city) -> None:
     assert city["contributions"]["back_payment"].any()
     old_claims = city["unemployment_claims"]["first_period"] < s.period.max() - 3
     assert old_claims.any()  # older events the indicators look back to
+
+
+def test_chunks_of_the_population_make_one_city() -> None:
+    """Rows made chunk by chunk (as a large city is written) keep ids unique and the books in
+    balance; the chunk size is part of the seed's recipe."""
+    one = generate_frames(persons=900, seed=13)
+    three = generate_frames(persons=900, seed=13, chunk_persons=300)
+    # small cities top up a few fresh persons per chunk (someone is paid every month)
+    assert len(one["persons"]) <= len(three["persons"]) <= 1.1 * len(one["persons"])
+    assert not three["persons"]["person_id"].duplicated().any()
+    assert set(three["truth"].indicator) == set(one["truth"].indicator)
+    for table in ("enrollments", "contributions", "benefits", "medical_settlements"):
+        assert len(three[table]) > 0.8 * len(one[table]), table
+    again = generate_frames(persons=900, seed=13, chunk_persons=300)
+    pd.testing.assert_frame_equal(three["benefits"], again["benefits"], check_exact=True)

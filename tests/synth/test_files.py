@@ -8,8 +8,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from fundrules.plugins import get_registry
 from fundrules.synth import generate_city
-from fundrules.synth.schema import TABLES
+from fundrules.synth.schema import layouts
+
+TABLES = layouts(get_registry().tables.values())
 
 ALL_PLUGINS = {"pension", "medical", "injury", "unemployment", "maternity"}
 

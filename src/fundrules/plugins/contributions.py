@@ -20,8 +20,8 @@ from .hookspecs import hookimpl
 
 
 class PluginContributions:
-    """Hook implementations for a plugin's tables, vocabularies, indicators, problem types and
-    classification rulesets."""
+    """Hook implementations for a plugin's tables, vocabularies, indicators, problem types,
+    classification rulesets and its part of the synthetic city (a ``SynthPart``)."""
 
     def __init__(
         self,
@@ -31,12 +31,14 @@ class PluginContributions:
         indicators: Iterable[Any] = (),
         problem_types: Iterable[Mapping[str, Any]] = (),
         rulesets: Sequence[Mapping[str, Any]] = (),
+        synth: Any = None,
     ) -> None:
         self.tables = tuple(tables)
         self.vocabularies = {k: tuple(v) for k, v in (vocabularies or {}).items()}
         self.indicators = tuple(indicators)
         self.problem_types = tuple(problem_types)
         self.rulesets = tuple(rulesets)
+        self.synth = synth
         # the plugin's own module (where this object is made), so that tools can find the
         # plugin's distribution folder and its case files
         self.defined_in: str = sys._getframe(1).f_globals.get("__name__", "")
@@ -67,3 +69,8 @@ class PluginContributions:
     def fundrules_register_classification_rules(self, register: Callable[[Any], None]) -> None:
         for ruleset in self.rulesets:
             register(copy.deepcopy(dict(ruleset)))
+
+    @hookimpl
+    def fundrules_register_synth(self, register: Callable[[Any], None]) -> None:
+        if self.synth is not None:
+            register(self.synth)

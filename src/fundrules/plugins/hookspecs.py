@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from fundrules.intake import Dataset
     from fundrules.schema import Table
     from fundrules.screening.indicator import Indicator
+    from fundrules.synth.part import SynthPart
 
 hookspec = pluggy.HookspecMarker("fundrules")
 hookimpl = pluggy.HookimplMarker("fundrules")
@@ -59,6 +60,14 @@ def fundrules_reference_tables(period: int) -> Mapping[str, Path] | None:
     as a region's item catalog kept outside the uploads: ``{table: path}``. ``load_dataset``
     reads each one the dataset folder lacks, validated and quarantined like the folder's own
     files (and listed in the manifest); a table the folder has is kept."""
+
+
+@hookspec
+def fundrules_register_synth(register: Callable[[SynthPart], None]) -> None:
+    """Contribute the plugin's part of the synthetic city: ``register(SynthPart(...))`` with the
+    background rows of its tables for one chunk of the population, one plant per indicator
+    (firing instances, near misses and the ground truth) and the tables whose money the books
+    carry (see :mod:`fundrules.synth.part`; authors import from :mod:`fundrules.synth.api`)."""
 
 
 @hookspec

@@ -14,32 +14,38 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
 
-from . import city, finance, injury, maternity, medical, pension, quality, unemployment
-from .schema import TABLES
+from fundrules.schema import INSURANCES
+
+from . import city, finance, quality
+from .part import Population, SynthPart
+from .schema import LOW_CARDINALITY_KINDS
+from .schema import layout as schema_layout
 from .world import Volumes, World, materialize
 from .writer import persons_and_employers, plain_strings, to_arrow, to_pandas, write_table
 
+if TYPE_CHECKING:
+    from fundrules.plugins.registry import Registry
+
 __all__ = [
-    "DEFAULT_RATES",
-    "INDICATORS",
+    "CORE_CODES",
     "CityInfo",
+    "SynthPart",
     "Volumes",
     "build_world",
+    "default_rates",
     "generate_city",
     "generate_frames",
+    "planted_codes",
+    "synth_parts",
 ]
 
-#: Every catalog code the generator plants (all groups but process.*).
-INDICATORS: tuple[str, ...] = (
-    "data.invalid_person_id",
-    "data.id_profile_mismatch",
-    "data.unknown_person",
-    "data.invalid_employer_id",
-    "data.duplicate_payment",
+#: The codes the core plants: its data.* plants and the fund-level ones the books carry.
+FUND_CODES: tuple[str, ...] = (
     "fund.business_ledger_mismatch",
     "fund.report_ledger_mismatch",
     "fund.report_arithmetic",
@@ -48,64 +54,74 @@ INDICATORS: tuple[str, ...] = (
     "fund.idle_expenditure_balance",
     "fund.income_account_not_swept",
     "fund.low_deposit_rate",
-    "pension.paid_after_death",
-    "pension.paid_during_incarceration",
-    "pension.duplicate_receipt",
-    "pension.early_retirement",
-    "pension.paid_before_retirement",
-    "pension.contributions_after_retirement",
-    "pension.back_payment_before_retirement",
-    "pension.shared_bank_account",
-    "pension.benefit_jump",
-    "pension.centenarian_unverified",
-    "medical.settled_after_death",
-    "medical.overlapping_inpatient",
-    "medical.split_admission",
-    "medical.sex_restricted_item",
-    "medical.age_restricted_item",
-    "medical.excess_quantity",
-    "medical.bed_days_exceed_stay",
-    "medical.duplicate_charge",
-    "medical.price_above_cap",
-    "medical.frequent_visits",
-    "medical.provider_cost_outlier",
-    "medical.fee_outside_stay",
-    "medical.conflicting_items",
-    "medical.visits_during_stay",
-    "medical.settled_during_incarceration",
-    "injury.insured_after_accident",
-    "injury.late_application",
-    "injury.disability_benefit_mismatch",
-    "injury.paid_after_death",
-    "injury.repeat_accidents",
-    "injury.double_claim_with_medical",
-    "unemployment.paid_while_employed",
-    "unemployment.exceeds_entitlement",
-    "unemployment.insufficient_contribution",
-    "unemployment.voluntary_separation",
-    "unemployment.paid_with_pension",
-    "unemployment.paid_after_death",
-    "unemployment.amount_above_cap",
-    "unemployment.paid_during_incarceration",
-    "maternity.male_claimant",
-    "maternity.insufficient_contribution",
-    "maternity.births_too_close",
-    "maternity.allowance_above_formula",
-    "maternity.allowance_days_excess",
-    "maternity.employer_claim_concentration",
-    "maternity.implausible_age",
-    "maternity.sham_employment",
 )
+CORE_CODES: tuple[str, ...] = (*quality.PLANTS, *FUND_CODES)
 
-#: Planted instances per person (at least one each when > 0). Fund-level checks plant
-#: one (their subject is the insurance); account checks at most 5; provider outliers 3.
-DEFAULT_RATES: dict[str, float] = {code: 1e-4 for code in INDICATORS}
-DEFAULT_RATES.update(
-    {"medical.provider_cost_outlier": 1e-6, "maternity.employer_claim_concentration": 3e-5}
-)
-for _c in INDICATORS:
-    if _c.startswith("fund."):
-        DEFAULT_RATES[_c] = 1e-6
+#: Planted instances per person (at least one each when > 0) unless a part says otherwise.
+#: Fund-level checks plant one (their subject is the insurance); account checks at most 5.
+DEFAULT_RATE = 1e-4
+
+
+def _registry(registry: Registry | None) -> Registry:
+    if registry is not None:
+        return registry
+    from fundrules.plugins import get_registry
+
+    return get_registry()
+
+
+def synth_parts(registry: Registry | None = None) -> list[SynthPart]:
+    """The installed plugins' parts of the city, each after the parts it names in ``after``
+    (otherwise by name, so that a seed gives the same city whatever the install order)."""
+    from fundrules.plugins.registry import _call_each
+
+    reg = _registry(registry)
+    found: list[SynthPart] = []
+
+    def register(part: SynthPart) -> None:
+        if not isinstance(part, SynthPart):
+            raise TypeError(f"fundrules_register_synth: expected a SynthPart, got {part!r}")
+        found.append(part)
+
+    for _ in _call_each(reg, "fundrules_register_synth", register=register):
+        pass
+    by_name = {p.name: p for p in sorted(found, key=lambda p: p.name)}
+    ordered: list[SynthPart] = []
+    seen: set[str] = set()
+
+    def visit(p: SynthPart, path: tuple[str, ...]) -> None:
+        if p.name in seen:
+            return
+        if p.name in path:
+            raise ValueError(f"synth parts depend on each other in a circle: {path}")
+        for dep in p.after:
+            if dep in by_name:
+                visit(by_name[dep], (*path, p.name))
+        seen.add(p.name)
+        ordered.append(p)
+
+    for p in by_name.values():
+        visit(p, ())
+    return ordered
+
+
+def planted_codes(parts: list[SynthPart] | None = None) -> tuple[str, ...]:
+    """Every indicator code the core and the given (default: installed) parts plant."""
+    parts = synth_parts() if parts is None else parts
+    codes = list(CORE_CODES)
+    for p in parts:
+        codes += [c for c in p.plants if c not in codes]
+    return tuple(codes)
+
+
+def default_rates(parts: list[SynthPart] | None = None) -> dict[str, float]:
+    parts = synth_parts() if parts is None else parts
+    rates = dict.fromkeys(planted_codes(parts), DEFAULT_RATE)
+    rates.update(dict.fromkeys(FUND_CODES, 1e-6))
+    for p in parts:
+        rates.update(p.rates)
+    return rates
+
 
 TRUTH_COLUMNS = ["indicator", "subject_type", "subject_id", "period"]
 
@@ -124,38 +140,70 @@ class CityInfo:
     seconds: float = 0.0
 
 
+#: persons per chunk of the population whose rows are made together
+CHUNK_PERSONS = 1_000_000
+
+
+def _chunks(pop: Population, size: int) -> list[Population]:
+    n = pop.size
+    if n <= size:
+        return [pop]
+    return [Population({k: v[lo : lo + size] for k, v in pop.items()}) for lo in range(0, n, size)]
+
+
 def build_world(
     persons: int = 20_000,
     seed: int = 0,
     period: str = "2025-06",
     rates: dict[str, float] | None = None,
     volumes: Volumes | None = None,
+    registry: Registry | None = None,
+    chunk_persons: int = CHUNK_PERSONS,
 ) -> World:
-    """Generate everything in memory (chunks of numpy columns)."""
-    r = dict(DEFAULT_RATES)
+    """Generate everything in memory (chunks of numpy columns): the core's city, then every
+    installed plugin's part (:class:`SynthPart`): its setup, its rows for each chunk of
+    ``chunk_persons`` persons, one plant per indicator, its finish; the books last."""
+    reg = _registry(registry)
+    parts = synth_parts(reg)
+    r = default_rates(parts)
     if rates:
-        unknown = set(rates) - set(INDICATORS)
+        unknown = set(rates) - set(r)
         if unknown:
             raise KeyError(f"unknown indicator codes: {sorted(unknown)}")
         r.update(rates)
-    w = World(persons, seed, period, r, volumes or Volumes())
+    tables = [t for t in reg.tables.values()]
+    w = World(
+        persons,
+        seed,
+        period,
+        r,
+        volumes or Volumes(),
+        layouts={t.name: schema_layout(t) for t in tables},
+        auto_ids={k: v for p in parts for k, v in p.auto_ids.items()},
+        shuffled={t for p in parts for t in p.shuffled},
+        services={k: v for p in parts for k, v in p.services.items()},
+        dictionary={c.name for t in tables for c in t.columns if c.kind in LOW_CARDINALITY_KINDS},
+    )
+    extra = sorted(set(reg.vocabularies.get("insurance", ())) - set(INSURANCES))
+    w.insurances = (*INSURANCES, *extra)
+    w.cash = [c for p in parts for c in p.cash if w.has(c.table)]
     pop = city.build_population(w)
-    city.workers_and_contributions(w, pop)
-    city.other_enrollments(w, pop)
-    city.deaths_and_prison(w, pop)
-    pension.background(w, pop)
-    unemployment.background(w, pop)
-    injury.background(w, pop)  # marks injured workers before their medical visits
-    maternity.background(w, pop)
-    medical.setup(w)
-    medical.background(w, pop)
-    quality.plant(w)
-    pension.plant(w)
-    unemployment.plant(w)
-    injury.plant(w)
-    maternity.plant(w)
-    medical.plant(w)
-    medical.finalize(w)
+    for p in parts:
+        if p.setup is not None:
+            p.setup(w)
+    for chunk in _chunks(pop, chunk_persons):
+        city.rows_of(w, chunk)
+        for p in parts:
+            if p.background is not None:
+                p.background(w, chunk)
+    for plant in quality.PLANTS.values():
+        plant(w)
+    for p in parts:
+        for plant in p.plants.values():
+            plant(w)
+    for p in parts:
+        if p.finish is not None:
+            p.finish(w)
     finance.build(w)
     persons_and_employers(w)
     return w
@@ -174,6 +222,8 @@ def generate_frames(
     rates: dict[str, float] | None = None,
     volumes: Volumes | None = None,
     layout: str = "dataset",
+    registry: Registry | None = None,
+    chunk_persons: int = CHUNK_PERSONS,
 ) -> dict[str, pd.DataFrame]:
     """The city as DataFrames, plus ``truth`` and ``near_misses``.
 
@@ -183,19 +233,19 @@ def generate_frames(
     Arrow-backed, ``YYYY-MM`` text, datetime64 dates): feed it to
     ``fundrules.dataset_from_frames`` to validate and screen without files.
     """
-    w = build_world(persons, seed, period, rates, volumes)
+    if layout not in ("dataset", "exchange"):
+        raise ValueError(f"layout must be 'dataset' or 'exchange', not {layout!r}")
+    w = build_world(persons, seed, period, rates, volumes, registry, chunk_persons)
     out: dict[str, pd.DataFrame] = {}
-    for table in TABLES:
+    for table, cols_of in w.tables.items():
         cols = materialize(w, table)
         if layout == "dataset":
-            out[table] = to_pandas(table, cols)
-        elif layout == "exchange":
-            out[table] = plain_strings(to_arrow(table, cols)).to_pandas(
+            out[table] = to_pandas(cols_of, cols)
+        else:
+            out[table] = plain_strings(to_arrow(cols_of, cols)).to_pandas(
                 types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None,
                 date_as_object=False,
             )
-        else:
-            raise ValueError(f"layout must be 'dataset' or 'exchange', not {layout!r}")
     out["truth"] = _marks_frame(w.truth.rows, note=False)
     out["near_misses"] = _marks_frame(w.near.rows, note=True)
     return out
@@ -209,6 +259,7 @@ def generate_city(
     fmt: str = "parquet",
     rates: dict[str, float] | None = None,
     volumes: Volumes | None = None,
+    registry: Registry | None = None,
 ) -> CityInfo:
     """Write the city as ``<table>.parquet`` or ``<table>.csv`` plus ``truth.csv``.
 
@@ -221,10 +272,10 @@ def generate_city(
     t0 = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    w = build_world(persons, seed, period, rates, volumes)
+    w = build_world(persons, seed, period, rates, volumes, registry)
     paths: dict[str, Path] = {}
     rows: dict[str, int] = {}
-    for table in TABLES:
+    for table in list(w.tables):
         for suffix in ("parquet", "csv", "xlsx"):  # a stale file of another format would be read
             (out / f"{table}.{suffix}").unlink(missing_ok=True)
         paths[table], rows[table] = write_table(w, table, out, fmt)

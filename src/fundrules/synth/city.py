@@ -20,6 +20,8 @@ from .common import (
     employ,
     enroll,
     expand,
+    money,
+    national,
     pct_of,
     random_base,
     td,
@@ -33,6 +35,7 @@ from .dates import (
     random_dates,
     statutory_retirement_date,
 )
+from .part import Population
 from .world import World
 
 CHILD, NONWORK, WORKER, RETIREE, RES_PENS, UNEMP, DEAD_PAST, PRISON, MIGRANT_PENS, DISABLED = range(
@@ -44,8 +47,9 @@ NAT = np.datetime64("NaT", "D")
 _DECADES = np.array([0.08, 0.085, 0.11, 0.15, 0.14, 0.16, 0.14, 0.09, 0.04, 0.005])
 
 
-def build_population(w: World) -> dict[str, np.ndarray]:
-    """Persons with roles and life events; registers them in the person store."""
+def build_population(w: World) -> Population:
+    """Persons with roles and life events (a few arrays per person, the whole city: the rows are
+    made chunk by chunk later); registers them in the person store, and the employers."""
     n = w.n_persons
     rng = w.rng
     dec = rng.choice(10, n, p=_DECADES / _DECADES.sum())
@@ -102,25 +106,24 @@ def build_population(w: World) -> dict[str, np.ndarray]:
     lo = np.maximum(stat + td(31), ws)
     rdate[soon] = random_dates(rng, lo[soon], np.full(soon.sum(), pe))
 
-    pop = {
-        "idx": idx,
-        "birth": birth,
-        "male": male,
-        "cadre": cadre,
-        "home": home,
-        "role": role,
-        "stat": stat,
-        "death": death,
-        "rdate": rdate,
-        "age_ws": age_ws,
-        "injured": np.zeros(n, bool),
-    }
+    pop = Population(
+        idx=idx,
+        birth=birth,
+        male=male,
+        cadre=cadre,
+        home=home,
+        role=role,
+        stat=stat,
+        death=death,
+        rdate=rdate,
+        age_ws=age_ws,
+    )
     w.ctx["pop"] = pop
     _employers(w, pop)
     return pop
 
 
-def _employers(w: World, pop: dict[str, np.ndarray]) -> None:
+def _employers(w: World, pop: Population) -> None:
     rng = w.rng
     n = w.n_persons
     n_emp = max(40, round(n * w.vol.employers_per_person))
@@ -159,27 +162,28 @@ def _employers(w: World, pop: dict[str, np.ndarray]) -> None:
     w.ctx["big_employers"] = big if big.size else np.argsort(insured)[-5:]
 
 
-def workers_and_contributions(w: World, pop: dict[str, np.ndarray]) -> None:
+def workers_and_contributions(w: World, pop: Population) -> None:
     """Employment spells and monthly contributions of workers; some back payments."""
     rng = w.rng
-    wk = np.flatnonzero(pop["role"] == WORKER)
-    emp = pop["employer"][wk]
-    hire = pop["hire"][wk]
-    rd = pop["rdate"][wk]
+    k, wk = pop.where(pop["role"] == WORKER)
+    emp = pop["employer"][k]
+    hire = pop["hire"][k]
+    rd = pop["rdate"][k]
     employ(w, wk, emp, hire, rd)
     # the window's retirees keep medical cover as retirees
     r = ~np.isnat(rd) & (rd < w.pe)
     enroll(w, wk[r], "medical", "employee", rd[r] + ONE_DAY)
     hi = np.where(np.isnat(rd), w.P, mn_of(rd))
-    contribute(w, wk, emp, pop["base"][wk], np.full(wk.size, w.months[0]), hi)
+    contribute(w, wk, emp, pop["base"][k], np.full(wk.size, w.months[0]), hi)
 
     # back payments (补缴): a few periods, paid in the window, self-paid
-    bp = wk[rng.random(wk.size) < 0.03]
-    k = rng.integers(1, 25, bp.size)
+    sel = rng.random(wk.size) < 0.03
+    bp, bpos = wk[sel], k[sel]
+    nper = rng.integers(1, 25, bp.size)
     first = rng.integers(1998 * 12, 2016 * 12, bp.size)
-    owner, periods = expand(first, first + k - 1)
+    owner, periods = expand(first, first + nper - 1)
     p = bp[owner]
-    rdp = pop["rdate"][p]
+    rdp = pop["rdate"][bpos[owner]]
     last = np.where(np.isnat(rdp), w.pe, np.minimum(rdp, w.pe))
     paid = random_dates(rng, np.full(p.size, w.ws), last)
     base_old = (rng.integers(1500, 4000, bp.size) * 100)[owner]
@@ -197,45 +201,45 @@ def workers_and_contributions(w: World, pop: dict[str, np.ndarray]) -> None:
     )
 
 
-def other_enrollments(w: World, pop: dict[str, np.ndarray]) -> None:
+def other_enrollments(w: World, pop: Population) -> None:
     """Resident and retiree cover for everyone who is not a worker."""
     rng = w.rng
     role = pop["role"]
     birth = pop["birth"]
     start_res = np.maximum(birth, np.datetime64("2010-01-01"))
     res = np.isin(role, [CHILD, NONWORK, RES_PENS, PRISON, MIGRANT_PENS, DISABLED])
-    i = np.flatnonzero(res)
-    enroll(w, i, "medical", "resident", start_res[i])
+    k, i = pop.where(res)
+    enroll(w, i, "medical", "resident", start_res[k])
     # resident pension: adults without an employee pension
-    i = np.flatnonzero(np.isin(role, [NONWORK, RES_PENS]) & (pop["age_ws"] >= 16))
-    st = np.maximum(add_months(birth[i], 16 * 12), np.datetime64("2011-07-01"))
+    k, i = pop.where(np.isin(role, [NONWORK, RES_PENS]) & (pop["age_ws"] >= 16))
+    st = np.maximum(add_months(birth[k], 16 * 12), np.datetime64("2011-07-01"))
     enroll(w, i, "pension", "resident", st)
     # retirees: the employee pension spell closed at retirement; retiree medical cover
-    i = np.flatnonzero(role == RETIREE)
-    rd = pop["rdate"][i]
+    k, i = pop.where(role == RETIREE)
+    rd = pop["rdate"][k]
     years = rng.integers(10, 36, i.size)
-    st = np.maximum(add_months(rd, -12 * years), add_months(birth[i], 18 * 12))
+    st = np.maximum(add_months(rd, -12 * years), add_months(birth[k], 18 * 12))
     enroll(w, i, "pension", "employee", st, rd)
-    enroll(w, i, "medical", "employee", rd + ONE_DAY, pop["death"][i])
+    enroll(w, i, "medical", "employee", rd + ONE_DAY, pop["death"][k])
     # past deaths: a closed resident spell
-    i = np.flatnonzero(role == DEAD_PAST)
-    enroll(w, i, "medical", "resident", np.minimum(start_res[i], pop["death"][i]), pop["death"][i])
+    k, i = pop.where(role == DEAD_PAST)
+    enroll(w, i, "medical", "resident", np.minimum(start_res[k], pop["death"][k]), pop["death"][k])
 
 
-def deaths_and_prison(w: World, pop: dict[str, np.ndarray]) -> None:
+def deaths_and_prison(w: World, pop: Population) -> None:
     rng = w.rng
-    i = np.flatnonzero(~np.isnat(pop["death"]))
+    k, i = pop.where(~np.isnat(pop["death"]))
     src = rng.choice(3, i.size, p=[0.6, 0.25, 0.15])
     from .world import Coded
 
     w.emit(
         "deaths",
         person_id=i,
-        death_date=pop["death"][i],
+        death_date=pop["death"][k],
         source=Coded(src, ["civil_affairs", "public_security", "cremation"]),
     )
     # prison spells of PRISON persons: none of them is paid or treated in the window
-    i = np.flatnonzero(pop["role"] == PRISON)
+    _, i = pop.where(pop["role"] == PRISON)
     start = w.ws - td(rng.integers(30, 1800, i.size))
     kind = rng.random(i.size)
     end = np.full(i.size, np.datetime64("NaT"), DAY)
@@ -258,6 +262,28 @@ def deaths_and_prison(w: World, pop: dict[str, np.ndarray]) -> None:
         start_date=s2,
         end_date=s2 + td(rng.integers(60, 500, j.sum())),
     )
+
+
+def national_benefits(w: World, pop: Population) -> None:
+    """Benefits other regions pay to people living here (the national platform): pensions of
+    migrants, and a few unemployment allowances."""
+    rng = w.rng
+    role = pop["role"]
+    _, i = pop.where(role == MIGRANT_PENS)
+    national(
+        w, i, "pension", np.where(rng.random(i.size) < 0.8, 0, 1), money(w, i.size, 2000, 5000)
+    )
+    _, i = pop.where((role == NONWORK) & (pop["age_ws"] >= 22) & (pop["age_ws"] <= 50))
+    i = i[rng.random(i.size) < 0.01]
+    national(w, i, "unemployment", np.full(i.size, 2), money(w, i.size, 1500, 2500))
+
+
+def rows_of(w: World, pop: Population) -> None:
+    """The core tables' rows of one chunk of the population."""
+    workers_and_contributions(w, pop)
+    other_enrollments(w, pop)
+    deaths_and_prison(w, pop)
+    national_benefits(w, pop)
 
 
 __all__ = [

@@ -38,9 +38,6 @@ RATES_BP = {
     "maternity": (50, 0),
 }
 INJURY_RATE_BP = np.array([20, 40, 70, 90, 110, 130, 160, 190], dtype=np.int64)
-UNEMPLOYMENT_CAP_FEN = 232_000
-DISABILITY_MONTHS = np.array([0, 27, 25, 23, 21, 18, 16, 13, 11, 9, 7], dtype=np.int64)
-ALLOWANCE_PCT = np.array([0, 90, 85, 80, 75], dtype=np.int64)
 
 
 def td(days: np.ndarray | int) -> np.ndarray:
@@ -329,139 +326,31 @@ def month_days(m: np.ndarray) -> np.ndarray:
     return (month_end(m) - month_start(m)).astype(np.int64) + 1
 
 
-def people_with_statutory_in(
-    w: World, n: int, lo: np.datetime64, hi: np.datetime64, required: bool = True
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(male, cadre, birth) of n persons whose normal statutory retirement date is in [lo, hi].
-
-    Sex and job category are drawn together with the birth date: under the 2025 reform
-    some months are reached by one group only (June 2025: women workers), and January 2025
-    by nobody. Without ``required``, an impossible range gives empty arrays.
-    """
-    from .dates import day_of, statutory_retirement_date
-
-    cand = np.arange(np.datetime64("1940-01-01"), np.datetime64("1995-01-01"), dtype=DAY)
-    cand = cand[day_of(cand) <= 28]
-    births, males, cadres = [], [], []
-    for gm, gc in ((True, False), (False, True), (False, False)):
-        st = statutory_retirement_date(cand, np.full(cand.size, gm), np.full(cand.size, gc))
-        ok = cand[(st >= lo) & (st <= hi)]
-        births.append(ok)
-        males.append(np.full(ok.size, gm))
-        cadres.append(np.full(ok.size, gc))
-    b = np.concatenate(births)
-    if b.size == 0:
-        if not required:
-            return np.zeros(0, bool), np.zeros(0, bool), np.zeros(0, DAY)
-        raise ValueError(f"no birth date gives a statutory date in [{lo}, {hi}]")
-    pick = w.rng.integers(0, b.size, n)
-    return np.concatenate(males)[pick], np.concatenate(cadres)[pick], b[pick]
+NATIONAL_BENEFIT_TYPES = ["basic_pension", "resident_pension", "unemployment_allowance"]
 
 
-def retire_rows(
+def national(
     w: World,
     idx: np.ndarray,
-    rdate: np.ndarray,
-    male: np.ndarray,
-    cadre: np.ndarray,
-    rtype: str | Coded = "normal",
+    insurance: str,
+    btype: np.ndarray,
+    amount: np.ndarray,
+    months: np.ndarray | list[int] | None = None,
 ) -> None:
-    """Retirement approvals; women's job category stated (cadre/worker), sometimes empty."""
-    n = len(idx)
-    male = np.asarray(male, bool)
-    cadre = np.asarray(cadre, bool) & ~male
-    u = w.rng.random(n)
-    cat = np.where(cadre, 0, np.where(male & (u < 0.5), -1, np.where(u < 0.8, 1, -1)))
-    year = (np.asarray(rdate, DAY).astype("datetime64[Y]").astype(np.int64) + 1970) % 10000
-    num = year * 10**6 + w.rng.integers(0, 10**6, n)
-    from .ids import prefixed_ids
-
-    appr = prefixed_ids("TJRS", num, 10)
-    mask = w.rng.random(n) < 0.1
-    import pyarrow as pa
-
-    appr = pa.array(appr.to_pylist(), pa.string(), mask=mask) if mask.any() else appr
+    """Benefits another region pays (national platform), every window month or ``months``;
+    ``btype`` indexes :data:`NATIONAL_BENEFIT_TYPES`."""
+    region = w.rng.choice(ELSEWHERE, idx.size)
+    m = w.months if months is None else np.asarray(months)
+    owner = np.repeat(np.arange(idx.size), m.size)
     w.emit(
-        "retirements",
-        person_id=np.asarray(idx),
-        retirement_date=np.asarray(rdate, DAY),
-        retirement_type=rtype,
-        job_category=Coded(cat, ["cadre", "worker"]),
-        approval_id=_ArrowText(appr),
+        "national_benefits",
+        person_id=idx[owner],
+        region_code=Digits(region[owner], 6),
+        insurance=insurance,
+        benefit_type=Coded(np.asarray(btype)[owner], NATIONAL_BENEFIT_TYPES),
+        period=np.tile(m, idx.size),
+        amount=np.asarray(amount)[owner],
     )
-
-
-def fresh_pensioners(
-    w: World,
-    n: int,
-    age_lo: float = 66,
-    age_hi: float = 88,
-    birth: np.ndarray | None = None,
-    male: np.ndarray | None = None,
-    m_lo: int | None = None,
-    m_hi: int | None = None,
-    amount: np.ndarray | None = None,
-    retirement_row: bool = True,
-    listed: bool = True,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Retired persons drawing a steady basic pension over [m_lo, m_hi] (default window)."""
-    from .dates import statutory_retirement_date
-
-    if male is None:
-        male = w.rng.random(n) < 0.5
-    male = np.broadcast_to(np.asarray(male, bool), (n,)).copy()
-    if birth is None:
-        birth = birth_for_age(w, n, age_lo, age_hi)
-    idx = new_persons(w, n, male=male, birth=birth, listed=listed)
-    cadre = np.zeros(n, bool)
-    stat = statutory_retirement_date(birth, male, cadre)
-    latest = w.ws - ONE_DAY
-    if (stat + td(31) > latest).any():
-        raise ValueError("fresh_pensioners: too young to have retired before the window")
-    room = (latest - stat).astype(np.int64)
-    rdate = stat + td(31 + np.floor(w.rng.random(n) * np.minimum(room - 31, 400)).astype(np.int64))
-    if retirement_row:
-        retire_rows(w, idx, rdate, male, cadre)
-    start = add_months(rdate, -12 * w.rng.integers(15, 35, n))
-    enroll(w, idx, "pension", "employee", start, rdate)
-    enroll(w, idx, "medical", "employee", rdate + ONE_DAY)
-    if amount is None:
-        amount = money(w, n, 2000, 6500) // 100 * 100
-    lo = w.months[0] if m_lo is None else m_lo
-    hi = w.P if m_hi is None else m_hi
-    pay_range(w, idx, "pension", "basic_pension", np.full(n, lo), np.full(n, hi), amount)
-    return idx, amount
-
-
-def fresh_new_retirees(
-    w: World, n: int, rdate_lo: np.datetime64, rdate_hi: np.datetime64, margin_days: int = 31
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Workers retiring in [rdate_lo, rdate_hi], a margin after their statutory date.
-
-    They worked (contributions) up to the retirement month; their pension starts in it.
-    Returns (idx, rdate, employer).
-    """
-    from .dates import statutory_retirement_date
-
-    male, cadre, birth = people_with_statutory_in(
-        w, n, rdate_lo - td(margin_days + 300), rdate_hi - td(margin_days)
-    )
-    stat = statutory_retirement_date(birth, male, cadre)
-    lo = np.maximum(stat + td(margin_days), rdate_lo)
-    rdate = random_dates(w.rng, lo, np.full(n, rdate_hi))
-    idx = new_persons(w, n, male=male, birth=birth)
-    retire_rows(w, idx, rdate, male, cadre)
-    return idx, rdate, _work_until(w, idx, rdate)
-
-
-def _work_until(w: World, idx: np.ndarray, rdate: np.ndarray) -> np.ndarray:
-    n = len(idx)
-    start = rdate - td(w.rng.integers(3000, 9000, n))
-    employer = host_employers(w, n)
-    employ(w, idx, employer, start, rdate)
-    contribute(w, idx, employer, random_base(w, n), np.full(n, w.months[0]), mn_of(rdate))
-    enroll(w, idx, "medical", "employee", rdate + ONE_DAY)
-    return employer
 
 
 def rank_within(keys: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:

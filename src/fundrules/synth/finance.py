@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .dates import mn_of
-from .schema import EXPENDITURE_ITEMS, INCOME_ITEMS, INSURANCES
+from .schema import EXPENDITURE_ITEMS, INCOME_ITEMS
 from .world import Coded, World
 
 DISTRICT_SPLIT = {
@@ -34,6 +34,14 @@ CODE = {
     "maternity": "MAT",
 }
 BANKS = ["中国工商银行天津市分行", "中国建设银行天津市分行", "中国农业银行天津市分行", "天津银行"]
+#: an insurance the table above does not name: reported at city level, coded by its name
+CITY_LEVEL: tuple[list[str], list[float]] = (["120000"], [1.0])
+
+
+def _code(ins: str) -> str:
+    return CODE.get(ins) or ins.upper().replace("_", "")[:6]
+
+
 ITEMS = list(INCOME_ITEMS) + list(EXPENDITURE_ITEMS)
 ACCOUNT_TYPES = ["income", "expenditure", "fiscal_special"]
 
@@ -43,58 +51,66 @@ def _col(chunk: dict, name: str, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(v), (n,)) if np.ndim(v) == 0 else np.asarray(v)
 
 
-def _ins_of(chunk: dict, n: int) -> np.ndarray:
+def _ins_of(w: World, chunk: dict, n: int) -> np.ndarray:
+    names = w.insurances
     v = chunk["insurance"]
     if isinstance(v, str):
-        return np.full(n, INSURANCES.index(v))
+        return np.full(n, names.index(v))
     if isinstance(v, Coded):
-        return np.array([INSURANCES.index(x) for x in v.vocab])[v.codes]
-    return np.array([INSURANCES.index(x) for x in np.asarray(v)])
+        return np.array([names.index(x) for x in v.vocab], np.int64)[v.codes]
+    return np.array([names.index(x) for x in np.asarray(v)], np.int64)
+
+
+def _months_of(chunk: dict, name: str, n: int) -> np.ndarray:
+    v = _col(chunk, name, n)
+    if np.issubdtype(v.dtype, np.datetime64):
+        return mn_of(v)
+    return v.astype(np.int64)
 
 
 def business_totals(w: World) -> dict[str, np.ndarray]:
-    """Cash per insurance and window month: benefits out, contributions in (fen)."""
+    """Cash per insurance and window month: benefits out, contributions in (fen). Benefits and
+    contributions by paid month; the plugins' own tables as their parts declare (``Cash``)."""
     m0, nm = w.months[0], w.months.size
-    out = {"benefits": np.zeros((5, nm), np.int64), "contrib": np.zeros((5, nm), np.int64)}
-    out["contrib_employer"] = np.zeros((5, nm), np.int64)
+    k = len(w.insurances)
+    out = {"benefits": np.zeros((k, nm), np.int64), "contrib": np.zeros((k, nm), np.int64)}
+    out["contrib_employer"] = np.zeros((k, nm), np.int64)
     for c in w.chunks["benefits"]:
         n = c["__n"]
         m = mn_of(_col(c, "paid_date", n)) - m0
         _check(m, nm, "benefits")
-        np.add.at(out["benefits"], (_ins_of(c, n), m), _col(c, "amount", n).astype(np.int64))
+        np.add.at(out["benefits"], (_ins_of(w, c, n), m), _col(c, "amount", n).astype(np.int64))
     for c in w.chunks["contributions"]:
         n = c["__n"]
         m = mn_of(_col(c, "paid_date", n)) - m0
         _check(m, nm, "contributions")
-        ins = _ins_of(c, n)
+        ins = _ins_of(w, c, n)
         e = _col(c, "employer_amount", n).astype(np.int64)
         p = _col(c, "person_amount", n).astype(np.int64)
         flat = ins * nm + m
-        out["contrib"] += (
-            np.bincount(flat, weights=e + p, minlength=5 * nm).reshape(5, nm).astype(np.int64)
-        )
-        out["contrib_employer"] += (
-            np.bincount(flat, weights=e, minlength=5 * nm).reshape(5, nm).astype(np.int64)
-        )
-    med = INSURANCES.index("medical")
-    for c in w.chunks["medical_settlements"]:
-        n = c["__n"]
-        m = _col(c, "period", n).astype(np.int64) - m0
-        _check(m, nm, "medical_settlements")
-        out["benefits"][med] += np.bincount(
-            m, weights=_col(c, "fund_amount", n), minlength=nm
-        ).astype(np.int64)
+        out["contrib"] += _sums(flat, e + p, k * nm).reshape(k, nm)
+        out["contrib_employer"] += _sums(flat, e, k * nm).reshape(k, nm)
+    for cash in w.cash:
+        i = w.insurances.index(cash.insurance)
+        key = "benefits" if cash.measure == "benefits" else "contrib"
+        for c in w.chunks[cash.table]:
+            n = c["__n"]
+            m = _months_of(c, cash.month, n) - m0
+            _check(m, nm, cash.table)
+            out[key][i] += _sums(m, _col(c, cash.amount, n).astype(np.int64), nm)
+    return out
+
+
+def _sums(bins: np.ndarray, fen: np.ndarray, size: int) -> np.ndarray:
+    """Exact int64 sums per bin (no float on the way)."""
+    out = np.zeros(size, np.int64)
+    np.add.at(out, bins, fen)
     return out
 
 
 def _check(m: np.ndarray, nm: int, table: str) -> None:
     if m.size and (m.min() < 0 or m.max() >= nm):
         raise AssertionError(f"{table}: cash outside the window the ledger covers")
-
-
-def _big_sum_exact(w: World) -> None:
-    """bincount sums in float64 are exact below 2**53 fen; guard it."""
-    return None
 
 
 def build(w: World) -> None:
@@ -106,10 +122,11 @@ def build(w: World) -> None:
     def book(ins: int, k: int, acct: str, item: str, amount: int) -> None:
         entries.append((ins, k, ACCOUNT_TYPES.index(acct), ITEMS.index(item), int(amount)))
 
-    closing = np.zeros((5, nm), np.int64)
-    opening = np.zeros(5, np.int64)
+    k_ins = len(w.insurances)
+    closing = np.zeros((k_ins, nm), np.int64)
+    opening = np.zeros(k_ins, np.int64)
     be = tot["benefits"]
-    for i, ins in enumerate(INSURANCES):
+    for i, ins in enumerate(w.insurances):
         avg = max(int(be[i].mean()), 10_000_000)
         opening[i] = 60 * avg + int(rng.integers(0, 10**8))
         prev = opening[i]
@@ -161,14 +178,14 @@ def build(w: World) -> None:
     arr = arr[order]
     w.emit(
         "ledger",
-        insurance=Coded(arr[:, 0], list(INSURANCES)),
+        insurance=Coded(arr[:, 0], list(w.insurances)),
         period=w.months[arr[:, 1]],
         account_type=Coded(arr[:, 2], ACCOUNT_TYPES),
         item=Coded(arr[:, 3], ITEMS),
         amount=arr[:, 4],
     )
-    ledger = np.zeros((5, nm, len(ITEMS)), np.int64)
-    present = np.zeros((5, nm, len(ITEMS)), bool)
+    ledger = np.zeros((k_ins, nm, len(ITEMS)), np.int64)
+    present = np.zeros((k_ins, nm, len(ITEMS)), bool)
     np.add.at(ledger, (arr[:, 0], arr[:, 1], arr[:, 3]), arr[:, 4])
     present[arr[:, 0], arr[:, 1], arr[:, 3]] = True
     _reports(w, ledger, present, opening)
@@ -193,8 +210,8 @@ def _reports(w: World, ledger: np.ndarray, present: np.ndarray, opening: np.ndar
     nm = w.months.size
     n_inc = len(INCOME_ITEMS)
     rows: list[tuple[str, int, str, str, int]] = []
-    for i, ins in enumerate(INSURANCES):
-        regions, weights = DISTRICT_SPLIT[ins]
+    for i, ins in enumerate(w.insurances):
+        regions, weights = DISTRICT_SPLIT.get(ins, CITY_LEVEL)
         prev = _split(int(opening[i]), weights)
         for k in range(nm):
             m = int(w.months[k])
@@ -253,8 +270,8 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
     be_item = ITEMS.index("benefit_expenditure")
     rows: list[tuple[str, str, str, str, int, int, float, bool]] = []
     fis2: dict[tuple[int, int], int] = {}
-    for i, ins in enumerate(INSURANCES):
-        c = CODE[ins]
+    for i, ins in enumerate(w.insurances):
+        c = _code(ins)
         bank = BANKS[i % len(BANKS)]
         for k in range(nm):
             m = int(w.months[k])
@@ -282,8 +299,8 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
                 rows.append((f"TJ-{c}-OLD-01", ins, "fiscal_special", BANKS[3], m, 0, 0.35, False))
 
     last = nm - 1
-    be_p = {i: int(ledger[i, last, be_item]) for i in range(5)}
-    hosts = [INSURANCES.index(x) for x in ("medical", "injury", "unemployment", "maternity")]
+    be_p = {i: int(ledger[i, last, be_item]) for i in range(len(w.insurances))}
+    hosts = [w.insurances.index(x) for x in ("medical", "injury", "unemployment", "maternity")]
 
     def move(i: int, amount: int) -> None:
         j = fis2[(i, last)]
@@ -293,7 +310,7 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
         rows[j] = (*r[:5], r[5] - amount, *r[6:])
 
     # near miss: an expenditure account with exactly two months of benefit expenditure
-    i = INSURANCES.index("medical")
+    i = w.insurances.index("medical")
     move(i, 2 * be_p[i])
     rows.append(
         (
@@ -334,8 +351,8 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
         ids = []
         for k in range(n):
             i = hosts[k % len(hosts)]
-            ins = INSURANCES[i]
-            aid = f"TJ-{CODE[ins]}-{tag}-{k + 1:02d}"
+            ins = w.insurances[i]
+            aid = f"TJ-{_code(ins)}-{tag}-{k + 1:02d}"
             rate, designated = 0.35 + float(rng.integers(0, 100)) / 100, True
             if code == "fund.non_designated_account":
                 bal, designated = int(rng.integers(1_000_000, 50_000_000)), False

@@ -14,9 +14,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from fundrules.schema import INSURANCES
+
 from .dates import DAY, month_end, month_number, month_start, period_text
 from .ids import EmployerIdFactory, PersonIdFactory, fixed_strings, prefixed_ids
-from .schema import INT_NULL, TABLES
+from .part import AutoId, Cash
+from .schema import CORE_LAYOUTS, INT_NULL, Layout
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,11 @@ class World:
         period: str,
         rates: dict[str, float],
         volumes: Volumes,
+        layouts: dict[str, Layout] | None = None,
+        auto_ids: dict[str, AutoId] | None = None,
+        shuffled: set[str] | None = None,
+        services: dict[str, Any] | None = None,
+        dictionary: set[str] | None = None,
     ) -> None:
         self.n_persons = persons
         self.seed = seed
@@ -286,6 +294,27 @@ class World:
         self.truth = Marks()
         self.near = Marks()
         self.ctx: dict[str, Any] = {}  # module-to-module facts (catalog, providers, ...)
+        #: every table the installed plugins declare, as the generator holds it
+        self.tables: dict[str, Layout] = dict(CORE_LAYOUTS if layouts is None else layouts)
+        self.auto_ids: dict[str, AutoId] = {**CORE_AUTO_IDS, **(auto_ids or {})}
+        self.shuffled: set[str] = set(CORE_SHUFFLED) | set(shuffled or ())
+        self.services: dict[str, Any] = dict(services or {})
+        #: text columns worth dictionary-encoding in Parquet (ids are not: that only costs time)
+        self.dictionary: set[str] = set(CORE_DICTIONARY) | set(dictionary or ())
+        #: the funds the books keep (the schema's insurances and those plugins register)
+        self.insurances: tuple[str, ...] = INSURANCES
+        #: the plugins' tables that move fund money (see ``SynthPart.cash``)
+        self.cash: list[Cash] = []
+
+    def has(self, table: str) -> bool:
+        """Whether an installed plugin declares ``table`` (a plant may need another's table)."""
+        return table in self.tables
+
+    def service(self, name: str) -> Any:
+        """A helper another part offers (``SynthPart.services``); KeyError when not installed."""
+        if name not in self.services:
+            raise KeyError(f"no installed plugin offers the synth service {name!r}")
+        return self.services[name]
 
     # -- counts -----------------------------------------------------------------------
     def count(self, code: str) -> int:
@@ -303,7 +332,9 @@ class World:
     # -- rows -------------------------------------------------------------------------
     def emit(self, table: str, **cols: Any) -> None:
         """Append rows; scalars broadcast; unknown columns are an error (keeps the contract)."""
-        allowed = {c for c, _, _ in TABLES[table]}
+        if table not in self.tables:
+            raise KeyError(f"{table}: no installed plugin declares this table")
+        allowed = {c for c, _, _ in self.tables[table]}
         extra = set(cols) - allowed
         if extra:
             raise KeyError(f"{table}: not in the exchange schema: {sorted(extra)}")
@@ -327,26 +358,22 @@ class World:
 
 # --------------------------------------------------------------------------------------
 # materialization
-AUTO_IDS = {
-    "benefits": ("payment_id", "PAY", 12),
-    "injury_cases": ("case_id", "IC", 10),
-    "unemployment_claims": ("claim_id", "UC", 10),
-    "maternity_claims": ("claim_id", "MC", 10),
-    "ledger": ("entry_id", "GL", 10),
+CORE_AUTO_IDS: dict[str, AutoId] = {
+    "benefits": AutoId("payment_id", "PAY", 12),
+    "ledger": AutoId("entry_id", "GL", 10),
 }
-SHUFFLED = {
+CORE_DICTIONARY = {
+    "sex", "region_code", "insurance", "scheme", "benefit_type", "period", "agency_id",
+    "source", "account_type", "item", "line", "bank_name", "industry_code",
+}  # fmt: skip
+CORE_SHUFFLED = {
     "persons",
     "employers",
     "benefits",
-    "injury_cases",
-    "unemployment_claims",
-    "maternity_claims",
-    "retirements",
     "deaths",
     "incarcerations",
     "national_benefits",
     "enrollments",
-    "providers",
 }
 
 
@@ -425,7 +452,7 @@ def materialize(world: World, table: str) -> dict[str, Any]:
     total = sum(c["__n"] for c in chunks)
     out: dict[str, Any] = {}
     p_ids = e_ids = None
-    for col, kind, _opt in TABLES[table]:
+    for col, kind, _opt in world.tables[table]:
         if kind == "text":
             coded = [_as_coded(c.get(col), c["__n"]) for c in chunks]
             if chunks and all(x is not None for x in coded):
@@ -440,7 +467,10 @@ def materialize(world: World, table: str) -> dict[str, Any]:
             v = c.get(col, _FILL.get(kind))
             if v is None:
                 v = _FILL.get(kind)
-            a = np.asarray(v, dtype=dtype)
+            a = np.asarray(v)
+            if kind == "float" and a.dtype.kind in "iu":  # whole numbers, negative = empty
+                a = np.where(a < 0, np.nan, a)
+            a = a.astype(dtype, copy=False)
             if a.ndim == 0:
                 a = np.full(c["__n"], a, dtype=dtype)
             parts.append(a)
@@ -455,7 +485,7 @@ def materialize(world: World, table: str) -> dict[str, Any]:
             out[col] = e_ids.take(pa.array(arr, mask=arr < 0))
         else:
             out[col] = arr
-    if table in SHUFFLED and total > 1:
+    if table in world.shuffled and total > 1:
         perm = np.random.default_rng(world.seed + len(table)).permutation(total)
         out = {
             k: (v.take(pa.array(perm)) if isinstance(v, pa.Array) else v[perm])
@@ -464,10 +494,10 @@ def materialize(world: World, table: str) -> dict[str, Any]:
     for k, v in out.items():
         if isinstance(v, pa.DictionaryArray) and len(v.dictionary) > 10_000:
             out[k] = v.cast(pa.string())  # only small vocabularies stay dictionaries
-    if table in AUTO_IDS:
-        col, prefix, width = AUTO_IDS[table]
-        out[col] = prefixed_ids(
-            prefix, _mix(np.arange(total), 10**width, 1 + world.seed % 997), width
+    if table in world.auto_ids:
+        a = world.auto_ids[table]
+        out[a.column] = prefixed_ids(
+            a.prefix, _mix(np.arange(total), 10**a.width, 1 + world.seed % 997), a.width
         )
     return out
 

@@ -17,18 +17,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .ids import fixed_strings
-from .schema import INT_NULL, TABLES
-from .world import AUTO_IDS, SHUFFLED, World, materialize, periods_to_text, slice_chunk
+from .schema import INT_NULL, Layout
+from .world import World, materialize, periods_to_text, slice_chunk
 
 BATCH_ROWS = 2_000_000
-#: text columns worth dictionary-encoding in Parquet (ids are not: that only costs time)
-LOW_CARDINALITY = {
-    "sex", "region_code", "insurance", "scheme", "benefit_type", "period", "agency_id",
-    "source", "account_type", "item", "line", "bank_name", "retirement_type", "job_category",
-    "provider_id", "provider_type", "visit_type", "diagnosis_code", "item_code",
-    "item_category", "restrict_sex", "scope", "separation_reason", "event_type",
-    "industry_code", "first_period",
-}  # fmt: skip
 
 
 def _decimal(fen: np.ndarray, scale: int) -> pa.Array:
@@ -43,10 +35,10 @@ def _decimal(fen: np.ndarray, scale: int) -> pa.Array:
     )
 
 
-def to_arrow(table: str, cols: dict[str, Any]) -> pa.Table:
+def to_arrow(layout: Layout, cols: dict[str, Any]) -> pa.Table:
     """Exchange layout: strings, decimals, date32, ``YYYY-MM`` periods, nullable ints."""
     out = {}
-    for col, kind, _ in TABLES[table]:
+    for col, kind, _ in layout:
         v = cols[col]
         if isinstance(v, pa.Array):
             out[col] = v
@@ -79,11 +71,11 @@ def plain_strings(t: pa.Table) -> pa.Table:
     return t
 
 
-def to_pandas(table: str, cols: dict[str, Any]) -> pd.DataFrame:
+def to_pandas(layout: Layout, cols: dict[str, Any]) -> pd.DataFrame:
     """Decision D1 layout, column for column what intake hands the indicators: arrow strings,
     int64 fen, datetime64[s], int32 month numbers (tests hold the two together)."""
     out = {}
-    for col, kind, optional in TABLES[table]:
+    for col, kind, optional in layout:
         v = cols[col]
         if isinstance(v, pa.Array):
             if pa.types.is_dictionary(v.type):
@@ -116,7 +108,7 @@ def to_pandas(table: str, cols: dict[str, Any]) -> pd.DataFrame:
 def _batches(w: World, table: str) -> Iterator[dict[str, Any]]:
     """Whole table for small/shuffled ones; chunk groups of ~BATCH_ROWS for the big ones."""
     chunks = w.chunks.get(table, [])
-    if table in SHUFFLED or table in AUTO_IDS or sum(c["__n"] for c in chunks) <= BATCH_ROWS:
+    if table in w.shuffled or table in w.auto_ids or sum(c["__n"] for c in chunks) <= BATCH_ROWS:
         yield materialize(w, table)
         return
     group: list[dict[str, Any]] = []
@@ -150,13 +142,13 @@ def write_table(w: World, table: str, out_dir: Path, fmt: str) -> tuple[Path, in
     if fmt == "parquet":
         writer = None
         for cols in _batches(w, table):
-            t = to_arrow(table, cols)
+            t = to_arrow(w.tables[table], cols)
             if writer is None:
                 writer = pq.ParquetWriter(
                     path,
                     t.schema,
                     compression="snappy",
-                    use_dictionary=[c for c in t.column_names if c in LOW_CARDINALITY],
+                    use_dictionary=[c for c in t.column_names if c in w.dictionary],
                     write_statistics=False,
                     store_schema=False,  # dictionary columns read back as plain strings
                 )
@@ -167,10 +159,10 @@ def write_table(w: World, table: str, out_dir: Path, fmt: str) -> tuple[Path, in
         writer.close()
     elif fmt == "csv":
         with open(path, "wb") as fh:
-            fh.write((",".join(c for c, _, _ in TABLES[table]) + "\n").encode())
+            fh.write((",".join(c for c, _, _ in w.tables[table]) + "\n").encode())
             opts = pacsv.WriteOptions(include_header=False, quoting_style="needed")
             for cols in _batches(w, table):
-                t = plain_strings(to_arrow(table, cols))
+                t = plain_strings(to_arrow(w.tables[table], cols))
                 pacsv.write_csv(t, fh, opts)
                 rows += t.num_rows
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fundrules.plugin_api import Indicator, PluginContributions
 
-from . import cases, classification, coverage, disability, entitlement, tables
+from . import cases, classification, coverage, disability, entitlement, synth, tables
 
 INDICATORS: tuple[Indicator, ...] = (
     coverage.insured_after_accident,
@@ -21,4 +21,5 @@ plugin = PluginContributions(
     indicators=INDICATORS,
     problem_types=classification.PROBLEM_TYPES,
     rulesets=[classification.RULESET],
+    synth=synth.PART,
 )

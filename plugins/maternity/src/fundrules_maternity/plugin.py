@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fundrules.plugin_api import Indicator, PluginContributions
 
-from . import allowance, classification, employers, entitlement, events, leave, tables
+from . import allowance, classification, employers, entitlement, events, leave, synth, tables
 
 INDICATORS: tuple[Indicator, ...] = (
     entitlement.male_claimant,
@@ -23,4 +23,5 @@ plugin = PluginContributions(
     indicators=INDICATORS,
     problem_types=classification.PROBLEM_TYPES,
     rulesets=[classification.RULESET],
+    synth=synth.PART,
 )

@@ -18,6 +18,7 @@ from . import (
     restrictions,
     stay_charges,
     stays,
+    synth,
     tables,
 )
 
@@ -81,4 +82,5 @@ plugin = MedicalPlugin(
     indicators=INDICATORS,
     problem_types=classification.PROBLEM_TYPES,
     rulesets=[classification.RULESET],
+    synth=synth.PART,
 )

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fundrules.plugin_api import Indicator, PluginContributions
 
-from . import classification, contributions, entitlement, payment_patterns, retirement, tables
+from . import (
+    classification,
+    contributions,
+    entitlement,
+    payment_patterns,
+    retirement,
+    synth,
+    tables,
+)
 
 INDICATORS: tuple[Indicator, ...] = (
     entitlement.paid_after_death,
@@ -25,4 +33,5 @@ plugin = PluginContributions(
     indicators=INDICATORS,
     problem_types=classification.PROBLEM_TYPES,
     rulesets=[classification.RULESET],
+    synth=synth.PART,
 )

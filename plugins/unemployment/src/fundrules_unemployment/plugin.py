@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fundrules.plugin_api import Indicator, PluginContributions
 
-from . import allowance_amount, classification, entitlement, stop_conditions, tables
+from . import allowance_amount, classification, entitlement, stop_conditions, synth, tables
 
 INDICATORS: tuple[Indicator, ...] = (
     stop_conditions.paid_while_employed,
@@ -23,4 +23,5 @@ plugin = PluginContributions(
     indicators=INDICATORS,
     problem_types=classification.PROBLEM_TYPES,
     rulesets=[classification.RULESET],
+    synth=synth.PART,
 )

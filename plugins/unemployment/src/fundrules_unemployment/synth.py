@@ -1,32 +1,42 @@
-"""Unemployment: claims, allowances, fund-paid medical premiums; unemployment.* plants."""
+"""The unemployment plugin's part of the synthetic city: claims, allowances, fund-paid medical
+premiums, and one plant per unemployment.* indicator."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .city import UNEMP
-from .common import (
-    UNEMPLOYMENT_CAP_FEN,
+from fundrules.synth.api import (
+    NAT,
+    ONE_DAY,
+    UNEMP,
+    AutoId,
+    Coded,
+    Plant,
+    Population,
+    SynthPart,
+    World,
     contribute,
     employ,
     enroll,
     expand,
-    fresh_pensioners,
     hire_fresh_workers,
     host_employers,
+    mn_of,
     money,
+    month_end,
+    month_start,
+    national,
     new_persons,
     pay,
     pay_range,
     random_base,
+    random_dates,
     td,
 )
-from .dates import DAY, ONE_DAY, mn_of, month_end, month_start, random_dates
-from .world import Coded, World
 
+UNEMPLOYMENT_CAP_FEN = 232_000
 REASONS = ["involuntary", "voluntary", "other"]
 MEDICAL_PREMIUM_BASE = 430_000  # fen; the unemployment fund pays 12% of it
-NAT = np.datetime64("NaT", "D")
 
 
 def statutory_months(cm: np.ndarray) -> np.ndarray:
@@ -85,9 +95,10 @@ def _former_job(
     enroll(w, idx, "medical", "employee", sep + ONE_DAY)
 
 
-def background(w: World, pop: dict[str, np.ndarray]) -> None:
+def background(w: World, pop: Population) -> None:
+    """Claims of the unemployed, their allowances and the medical premiums the fund pays."""
     rng = w.rng
-    i = np.flatnonzero(pop["role"] == UNEMP)
+    _, i = pop.where(pop["role"] == UNEMP)
     n = i.size
     sep = random_dates(rng, np.full(n, w.ws - td(600)), np.full(n, w.pe - td(45)))
     first = mn_of(sep) + 1 + (rng.random(n) < 0.2)
@@ -145,7 +156,7 @@ def fresh_claimants(
     return idx
 
 
-def plant(w: World) -> None:
+def paid_while_employed(w: World) -> None:
     P = w.P
     rng = w.rng
     ids = w.people.id_text
@@ -165,6 +176,10 @@ def plant(w: World) -> None:
     fund_paid_medical(w, idx, np.array([P]))
     w.near_miss(code, "person", ids(idx), "fund-paid medical premium, no employer")
 
+
+def exceeds_entitlement(w: World) -> None:
+    P = w.P
+    ids = w.people.id_text
     code = "unemployment.exceeds_entitlement"
     n = w.count(code)
     if n:
@@ -178,6 +193,11 @@ def plant(w: World) -> None:
     idx = fresh_claimants(w, 1, P, P, P, cm=60, entitled=18)
     w.near_miss(code, "person", ids(idx), "60 contribution months, 18 entitled")
 
+
+def insufficient_contribution(w: World) -> None:
+    P = w.P
+    rng = w.rng
+    ids = w.people.id_text
     code = "unemployment.insufficient_contribution"
     n = w.count(code)
     if n:
@@ -188,6 +208,10 @@ def plant(w: World) -> None:
     idx = fresh_claimants(w, 1, P, P, P, cm=12)
     w.near_miss(code, "person", ids(idx), "exactly 12 contribution months")
 
+
+def voluntary_separation(w: World) -> None:
+    P = w.P
+    ids = w.people.id_text
     code = "unemployment.voluntary_separation"
     n = w.count(code)
     if n:
@@ -196,11 +220,17 @@ def plant(w: World) -> None:
     idx = fresh_claimants(w, 1, P - 1, P - 1, P, reason=2)
     w.near_miss(code, "person", ids(idx), "separation reason 'other'")
 
+
+def paid_with_pension(w: World) -> None:
+    P = w.P
+    ids = w.people.id_text
     code = "unemployment.paid_with_pension"
     n = w.count(code)
     if n:
-        k = (n + 1) // 2
-        i1, _ = fresh_pensioners(w, k, 63.5, 70)
+        # half draw a pension here (when the pension plugin is installed to pay one), the rest
+        # one from another region
+        k = (n + 1) // 2 if "pension.pensioners" in w.services else 0
+        i1, _ = w.service("pension.pensioners")(w, k, 63.5, 70) if k else (np.zeros(0, int), 0)
         claim(
             w,
             i1,
@@ -211,18 +241,19 @@ def plant(w: World) -> None:
         )
         pay(w, i1, "unemployment", "unemployment_allowance", np.full(k, P), money(w, k, 1500, 2000))
         i2 = fresh_claimants(w, n - k, P, P, P)
-        from .pension import _national
-
-        _national(w, i2, "pension", np.zeros(i2.size, np.int64), money(w, i2.size, 2000, 3500))
+        national(w, i2, "pension", np.zeros(i2.size, np.int64), money(w, i2.size, 2000, 3500))
         w.mark(code, "person", ids(np.concatenate([i1, i2])))
     idx = fresh_claimants(w, 1, P, P, P)
-    from .pension import _national
-
-    _national(
+    national(
         w, idx, "pension", np.zeros(1, np.int64), np.array([250000]), months=[P - 3, P - 2, P - 1]
     )
     w.near_miss(code, "person", ids(idx), "other region's pension ends the month before")
 
+
+def paid_after_death(w: World) -> None:
+    P = w.P
+    rng = w.rng
+    ids = w.people.id_text
     code = "unemployment.paid_after_death"
     n = w.count(code)
     if n:
@@ -235,6 +266,10 @@ def plant(w: World) -> None:
     w.emit("deaths", person_id=idx, death_date=np.array([w.ps]), source="civil_affairs")
     w.near_miss(code, "person", ids(idx), "paid for the month of death")
 
+
+def amount_above_cap(w: World) -> None:
+    P = w.P
+    ids = w.people.id_text
     code = "unemployment.amount_above_cap"
     n = w.count(code)
     if n:
@@ -245,6 +280,11 @@ def plant(w: World) -> None:
     idx = fresh_claimants(w, 1, P, P, P, amount=np.array([UNEMPLOYMENT_CAP_FEN]))
     w.near_miss(code, "person", ids(idx), "exactly the cap")
 
+
+def paid_during_incarceration(w: World) -> None:
+    P = w.P
+    rng = w.rng
+    ids = w.people.id_text
     code = "unemployment.paid_during_incarceration"
     n = w.count(code)
     if n:
@@ -258,4 +298,21 @@ def plant(w: World) -> None:
     w.near_miss(code, "person", ids(idx), "entered in the target month")
 
 
-__all__ = ["DAY", "background", "claim", "fresh_claimants", "plant"]
+PLANTS: dict[str, Plant] = {
+    "unemployment.paid_while_employed": paid_while_employed,
+    "unemployment.exceeds_entitlement": exceeds_entitlement,
+    "unemployment.insufficient_contribution": insufficient_contribution,
+    "unemployment.voluntary_separation": voluntary_separation,
+    "unemployment.paid_with_pension": paid_with_pension,
+    "unemployment.paid_after_death": paid_after_death,
+    "unemployment.amount_above_cap": amount_above_cap,
+    "unemployment.paid_during_incarceration": paid_during_incarceration,
+}
+
+PART = SynthPart(
+    name="unemployment",
+    background=background,
+    plants=PLANTS,
+    auto_ids={"unemployment_claims": AutoId("claim_id", "UC", 10)},
+    shuffled=("unemployment_claims",),
+)

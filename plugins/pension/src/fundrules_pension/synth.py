@@ -1,59 +1,64 @@
-"""Pension: retirements, basic and resident pensions, national benefits; pension.* plants."""
+"""The pension plugin's part of the synthetic city: retirements and pensions, one plant per
+indicator (and the first pensions that ``data.duplicate_payment`` doubles)."""
 
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 
-from .city import MIGRANT_PENS, NONWORK, RES_PENS, RETIREE
-from .common import (
-    ELSEWHERE,
-    _work_until,
+from fundrules.synth.api import (
+    DAY,
+    ONE_DAY,
+    RES_PENS,
+    Coded,
+    Plant,
+    Population,
+    SynthPart,
+    World,
+    add_months,
     bank_account,
     birth_for_age,
     contribute,
+    day_of,
+    employ,
     enroll,
     expand,
-    fresh_new_retirees,
-    fresh_pensioners,
+    host_employers,
+    mn_of,
     money,
+    month_end,
+    month_start,
+    national,
     new_persons,
     pay,
     pay_range,
     pct_of,
-    people_with_statutory_in,
-    retire_rows,
-    td,
-)
-from .dates import (
-    DAY,
-    ONE_DAY,
-    add_months,
-    mn_of,
-    month_end,
-    month_start,
+    prefixed_ids,
+    random_base,
     random_dates,
     statutory_retirement_date,
+    td,
 )
-from .world import Coded, Digits, World
 
 
-def background(w: World, pop: dict[str, np.ndarray]) -> None:
+def background(w: World, pop: Population) -> None:
+    """Retirement approvals and basic pensions of the retirees; resident pensions."""
     rng = w.rng
     role = pop["role"]
     death = pop["death"]
     rd = pop["rdate"]
-    i = np.flatnonzero(~np.isnat(rd))
-    old = rd[i] < np.datetime64("2015-01-01")
-    rtype = np.where(old & pop["male"][i] & (rng.random(i.size) < 0.05), 1, 0)
+    k, i = pop.where(~np.isnat(rd))
+    old = rd[k] < np.datetime64("2015-01-01")
+    rtype = np.where(old & pop["male"][k] & (rng.random(i.size) < 0.05), 1, 0)
     retire_rows(
-        w, i, rd[i], pop["male"][i], pop["cadre"][i], Coded(rtype, ["normal", "special_work"])
+        w, i, rd[k], pop["male"][k], pop["cadre"][k], Coded(rtype, ["normal", "special_work"])
     )
     amount = money(w, i.size, 2000, 6500)
-    hi = np.where(np.isnat(death[i]), w.P, np.minimum(mn_of(death[i]), w.P))
-    pay_range(w, i, "pension", "basic_pension", mn_of(rd[i]), hi, amount)
+    hi = np.where(np.isnat(death[k]), w.P, np.minimum(mn_of(death[k]), w.P))
+    pay_range(w, i, "pension", "basic_pension", mn_of(rd[k]), hi, amount)
 
-    i = np.flatnonzero(role == RES_PENS)
-    hi = np.where(np.isnat(death[i]), w.P, mn_of(death[i]))
+    k, i = pop.where(role == RES_PENS)
+    hi = np.where(np.isnat(death[k]), w.P, mn_of(death[k]))
     pay_range(
         w,
         i,
@@ -64,35 +69,146 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
         money(w, i.size, 300, 1200),
     )
 
-    # pensions paid by other regions (national platform) to people living here
-    i = np.flatnonzero(role == MIGRANT_PENS)
-    _national(
-        w, i, "pension", np.where(rng.random(i.size) < 0.8, 0, 1), money(w, i.size, 2000, 5000)
-    )
-    # allowances of other regions' unemployment funds
-    i = np.flatnonzero((role == NONWORK) & (pop["age_ws"] >= 22) & (pop["age_ws"] <= 50))
-    i = i[rng.random(i.size) < 0.01]
-    _national(w, i, "unemployment", np.full(i.size, 2), money(w, i.size, 1500, 2500))
+
+class _Text:
+    """An Arrow string array the writer takes as it is."""
+
+    def __init__(self, arr: pa.Array) -> None:
+        self.arr = arr
+
+    def __getitem__(self, sl: slice) -> _Text:
+        return _Text(self.arr.slice(sl.start, sl.stop - sl.start))
+
+    def to_arrow(self) -> pa.Array:
+        return self.arr
+
+    def __len__(self) -> int:
+        return len(self.arr)
 
 
-_NB_TYPES = ["basic_pension", "resident_pension", "unemployment_allowance"]
+def people_with_statutory_in(
+    w: World, n: int, lo: np.datetime64, hi: np.datetime64, required: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(male, cadre, birth) of n persons whose normal statutory retirement date is in [lo, hi].
+
+    Sex and job category are drawn together with the birth date: under the 2025 reform
+    some months are reached by one group only (June 2025: women workers), and January 2025
+    by nobody. Without ``required``, an impossible range gives empty arrays.
+    """
+    cand = np.arange(np.datetime64("1940-01-01"), np.datetime64("1995-01-01"), dtype=DAY)
+    cand = cand[day_of(cand) <= 28]
+    births, males, cadres = [], [], []
+    for gm, gc in ((True, False), (False, True), (False, False)):
+        st = statutory_retirement_date(cand, np.full(cand.size, gm), np.full(cand.size, gc))
+        ok = cand[(st >= lo) & (st <= hi)]
+        births.append(ok)
+        males.append(np.full(ok.size, gm))
+        cadres.append(np.full(ok.size, gc))
+    b = np.concatenate(births)
+    if b.size == 0:
+        if not required:
+            return np.zeros(0, bool), np.zeros(0, bool), np.zeros(0, DAY)
+        raise ValueError(f"no birth date gives a statutory date in [{lo}, {hi}]")
+    pick = w.rng.integers(0, b.size, n)
+    return np.concatenate(males)[pick], np.concatenate(cadres)[pick], b[pick]
 
 
-def _national(
-    w: World, idx: np.ndarray, insurance: str, btype: np.ndarray, amount: np.ndarray, months=None
+def retire_rows(
+    w: World,
+    idx: np.ndarray,
+    rdate: np.ndarray,
+    male: np.ndarray,
+    cadre: np.ndarray,
+    rtype: str | Coded = "normal",
 ) -> None:
-    region = w.rng.choice(ELSEWHERE, idx.size)
-    m = w.months if months is None else np.asarray(months)
-    owner = np.repeat(np.arange(idx.size), m.size)
+    """Retirement approvals; women's job category stated (cadre/worker), sometimes empty."""
+    n = len(idx)
+    male = np.asarray(male, bool)
+    cadre = np.asarray(cadre, bool) & ~male
+    u = w.rng.random(n)
+    cat = np.where(cadre, 0, np.where(male & (u < 0.5), -1, np.where(u < 0.8, 1, -1)))
+    year = (np.asarray(rdate, DAY).astype("datetime64[Y]").astype(np.int64) + 1970) % 10000
+    num = year * 10**6 + w.rng.integers(0, 10**6, n)
+    appr = prefixed_ids("TJRS", num, 10)
+    mask = w.rng.random(n) < 0.1
+    appr = pa.array(appr.to_pylist(), pa.string(), mask=mask) if mask.any() else appr
     w.emit(
-        "national_benefits",
-        person_id=idx[owner],
-        region_code=Digits(region[owner], 6),
-        insurance=insurance,
-        benefit_type=Coded(np.asarray(btype)[owner], _NB_TYPES),
-        period=np.tile(m, idx.size),
-        amount=np.asarray(amount)[owner],
+        "retirements",
+        person_id=np.asarray(idx),
+        retirement_date=np.asarray(rdate, DAY),
+        retirement_type=rtype,
+        job_category=Coded(cat, ["cadre", "worker"]),
+        approval_id=_Text(appr),
     )
+
+
+def fresh_pensioners(
+    w: World,
+    n: int,
+    age_lo: float = 66,
+    age_hi: float = 88,
+    birth: np.ndarray | None = None,
+    male: np.ndarray | None = None,
+    m_lo: int | None = None,
+    m_hi: int | None = None,
+    amount: np.ndarray | None = None,
+    retirement_row: bool = True,
+    listed: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Retired persons drawing a steady basic pension over [m_lo, m_hi] (default window)."""
+    if male is None:
+        male = w.rng.random(n) < 0.5
+    male = np.broadcast_to(np.asarray(male, bool), (n,)).copy()
+    if birth is None:
+        birth = birth_for_age(w, n, age_lo, age_hi)
+    idx = new_persons(w, n, male=male, birth=birth, listed=listed)
+    cadre = np.zeros(n, bool)
+    stat = statutory_retirement_date(birth, male, cadre)
+    latest = w.ws - ONE_DAY
+    if (stat + td(31) > latest).any():
+        raise ValueError("fresh_pensioners: too young to have retired before the window")
+    room = (latest - stat).astype(np.int64)
+    rdate = stat + td(31 + np.floor(w.rng.random(n) * np.minimum(room - 31, 400)).astype(np.int64))
+    if retirement_row:
+        retire_rows(w, idx, rdate, male, cadre)
+    start = add_months(rdate, -12 * w.rng.integers(15, 35, n))
+    enroll(w, idx, "pension", "employee", start, rdate)
+    enroll(w, idx, "medical", "employee", rdate + ONE_DAY)
+    if amount is None:
+        amount = money(w, n, 2000, 6500) // 100 * 100
+    lo = w.months[0] if m_lo is None else m_lo
+    hi = w.P if m_hi is None else m_hi
+    pay_range(w, idx, "pension", "basic_pension", np.full(n, lo), np.full(n, hi), amount)
+    return idx, amount
+
+
+def fresh_new_retirees(
+    w: World, n: int, rdate_lo: np.datetime64, rdate_hi: np.datetime64, margin_days: int = 31
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Workers retiring in [rdate_lo, rdate_hi], a margin after their statutory date.
+
+    They worked (contributions) up to the retirement month; their pension starts in it.
+    Returns (idx, rdate, employer).
+    """
+    male, cadre, birth = people_with_statutory_in(
+        w, n, rdate_lo - td(margin_days + 300), rdate_hi - td(margin_days)
+    )
+    stat = statutory_retirement_date(birth, male, cadre)
+    lo = np.maximum(stat + td(margin_days), rdate_lo)
+    rdate = random_dates(w.rng, lo, np.full(n, rdate_hi))
+    idx = new_persons(w, n, male=male, birth=birth)
+    retire_rows(w, idx, rdate, male, cadre)
+    return idx, rdate, _work_until(w, idx, rdate)
+
+
+def _work_until(w: World, idx: np.ndarray, rdate: np.ndarray) -> np.ndarray:
+    n = len(idx)
+    start = rdate - td(w.rng.integers(3000, 9000, n))
+    employer = host_employers(w, n)
+    employ(w, idx, employer, start, rdate)
+    contribute(w, idx, employer, random_base(w, n), np.full(n, w.months[0]), mn_of(rdate))
+    enroll(w, idx, "medical", "employee", rdate + ONE_DAY)
+    return employer
 
 
 def account_text(idx: int) -> str:
@@ -100,12 +216,11 @@ def account_text(idx: int) -> str:
 
 
 # ----------------------------------------------------------------------------- plants
-def plant(w: World) -> None:
+def paid_after_death(w: World) -> None:
+    """Paid after death: died in the month before the target period, paid for the target."""
     P = w.P
     rng = w.rng
     ps, pe = w.ps, w.pe
-
-    # paid after death: died in the month before the target period, paid for the target
     n = w.count("pension.paid_after_death")
     if n:
         idx, _ = fresh_pensioners(w, n)
@@ -120,7 +235,12 @@ def plant(w: World) -> None:
         "pension.paid_after_death", "person", w.people.id_text(idx), "paid for the month of death"
     )
 
-    # paid during incarceration: entered before the target month, not released
+
+def paid_during_incarceration(w: World) -> None:
+    """Paid during incarceration: entered before the target month, not released."""
+    P = w.P
+    rng = w.rng
+    ps, pe = w.ps, w.pe
     n = w.count("pension.paid_during_incarceration")
     if n:
         idx, _ = fresh_pensioners(w, n, age_lo=63.5, age_hi=75)
@@ -158,7 +278,11 @@ def plant(w: World) -> None:
         "released on the first day of the target month",
     )
 
-    # duplicate receipt: two schemes here, or here and another region
+
+def duplicate_receipt(w: World) -> None:
+    """Duplicate receipt: two schemes here, or here and another region."""
+    P = w.P
+    _ps, _pe = w.ps, w.pe
     n = w.count("pension.duplicate_receipt")
     if n:
         idx, _ = fresh_pensioners(w, n)
@@ -175,11 +299,11 @@ def plant(w: World) -> None:
             money(w, i.size, 300, 900),
         )
         j = idx[~here]
-        _national(w, j, "pension", np.zeros(j.size, np.int64), money(w, j.size, 2000, 4000))
+        national(w, j, "pension", np.zeros(j.size, np.int64), money(w, j.size, 2000, 4000))
         w.mark("pension.duplicate_receipt", "person", w.people.id_text(idx))
     # near miss: another region paid until the month before the pension started here
     idx, _ = fresh_pensioners(w, 1, m_lo=P)
-    _national(w, idx, "pension", np.zeros(1, np.int64), np.array([280000]), months=[P - 2, P - 1])
+    national(w, idx, "pension", np.zeros(1, np.int64), np.array([280000]), months=[P - 2, P - 1])
     w.near_miss(
         "pension.duplicate_receipt",
         "person",
@@ -187,7 +311,12 @@ def plant(w: World) -> None:
         "moved in: national pension ends before ours",
     )
 
-    # early retirement: before the statutory age (one day before, for the first)
+
+def early_retirement(w: World) -> None:
+    """Early retirement: before the statutory age (one day before, for the first)."""
+    P = w.P
+    rng = w.rng
+    ps, pe = w.ps, w.pe
     n = w.count("pension.early_retirement")
     if n:
         male, cadre, birth = people_with_statutory_in(w, n, pe + ONE_DAY, pe + td(1000))
@@ -220,11 +349,15 @@ def plant(w: World) -> None:
             "retired on the statutory date",
         )
 
-    # paid before retirement: retiring next month but paid this month; or no retirement row
+
+def paid_before_retirement(w: World) -> None:
+    """Paid before retirement: retiring next month but paid this month; or no retirement row."""
+    P = w.P
+    _ps, pe = w.ps, w.pe
     n = w.count("pension.paid_before_retirement")
     if n:
         k = (n + 1) // 2
-        idx, rdate, _ = fresh_new_retirees(w, k, month_start(P + 1), month_end(P + 1))
+        idx, _, _ = fresh_new_retirees(w, k, month_start(P + 1), month_end(P + 1))
         pay(w, idx, "pension", "basic_pension", np.full(k, P), money(w, k, 2500, 5000))
         idx2, _ = fresh_pensioners(w, n - k, retirement_row=False)
         w.mark(
@@ -232,7 +365,7 @@ def plant(w: World) -> None:
             "person",
             w.people.id_text(np.concatenate([idx, idx2])),
         )
-    idx, rdate, _ = fresh_new_retirees(w, 1, pe, pe)
+    idx, _rdate, _ = fresh_new_retirees(w, 1, pe, pe)
     pay(w, idx, "pension", "basic_pension", np.full(1, P), money(w, 1, 2500, 5000))
     w.near_miss(
         "pension.paid_before_retirement",
@@ -241,10 +374,14 @@ def plant(w: World) -> None:
         "first pension for the retirement month",
     )
 
-    # contributions after retirement: retired last month, employer still paid this month
+
+def contributions_after_retirement(w: World) -> None:
+    """Contributions after retirement: retired last month, employer still paid this month."""
+    P = w.P
+    ps, pe = w.ps, w.pe
     n = w.count("pension.contributions_after_retirement")
     if n:
-        idx, rdate, emp = fresh_new_retirees(w, n, month_start(P - 1), month_end(P - 1))
+        idx, _, emp = fresh_new_retirees(w, n, month_start(P - 1), month_end(P - 1))
         pay_range(
             w,
             idx,
@@ -257,7 +394,7 @@ def plant(w: World) -> None:
         base = np.full(n, 600000)
         contribute(w, idx, emp, base, np.full(n, P), np.full(n, P), ("pension",))
         w.mark("pension.contributions_after_retirement", "person", w.people.id_text(idx))
-    idx, rdate, _ = fresh_new_retirees(w, 1, ps, pe)
+    idx, _rdate, _ = fresh_new_retirees(w, 1, ps, pe)
     pay(w, idx, "pension", "basic_pension", np.full(1, P), money(w, 1, 2500, 5000))
     w.near_miss(
         "pension.contributions_after_retirement",
@@ -266,22 +403,32 @@ def plant(w: World) -> None:
         "contributions for the retirement month",
     )
 
-    # back payments before retirement: >= 60 periods paid in the 12 months before retiring
+
+def back_payment_before_retirement(w: World) -> None:
+    """Back payments before retirement: >= 60 periods paid in the 12 months before retiring."""
+    P = w.P
+    rng = w.rng
+    ps, pe = w.ps, w.pe
     n = w.count("pension.back_payment_before_retirement")
     if n:
         k = np.where(np.arange(n) == 0, 60, rng.integers(60, 121, n))
-        idx, rdate, _ = fresh_new_retirees(w, n, ps, pe)
+        idx, _, _ = fresh_new_retirees(w, n, ps, pe)
         _back_payments(w, idx, k)
         pay(w, idx, "pension", "basic_pension", np.full(n, P), money(w, n, 2500, 5000))
         w.mark("pension.back_payment_before_retirement", "person", w.people.id_text(idx))
-    idx, rdate, _ = fresh_new_retirees(w, 1, ps, pe)
+    idx, _rdate, _ = fresh_new_retirees(w, 1, ps, pe)
     _back_payments(w, idx, np.array([59]))
     pay(w, idx, "pension", "basic_pension", np.full(1, P), money(w, 1, 2500, 5000))
     w.near_miss(
         "pension.back_payment_before_retirement", "person", w.people.id_text(idx), "59 periods"
     )
 
-    # shared bank account: >= 3 pensioners paid into one account
+
+def shared_bank_account(w: World) -> None:
+    """Shared bank account: >= 3 pensioners paid into one account."""
+    P = w.P
+    rng = w.rng
+    _ps, _pe = w.ps, w.pe
     n = w.count("pension.shared_bank_account")
     if n:
         size = np.where(np.arange(n) == 0, 3, rng.integers(3, 6, n))
@@ -318,7 +465,12 @@ def plant(w: World) -> None:
         "a couple: 2 pensioners",
     )
 
-    # benefit jump: > 20% against the previous month, no retirement in either month
+
+def benefit_jump(w: World) -> None:
+    """Benefit jump: > 20% against the previous month, no retirement in either month."""
+    P = w.P
+    rng = w.rng
+    _ps, _pe = w.ps, w.pe
     n = w.count("pension.benefit_jump")
     if n:
         a = money(w, n, 2000, 5000) // 100 * 100
@@ -333,7 +485,10 @@ def plant(w: World) -> None:
     pay(w, idx, "pension", "basic_pension", np.full(1, P), a * 12 // 10)
     w.near_miss("pension.benefit_jump", "person", w.people.id_text(idx), "exactly +20%")
 
-    # centenarian: 100 on the last day of the target period (the first), or older
+
+def centenarian_unverified(w: World) -> None:
+    """Centenarian: 100 on the last day of the target period (the first), or older."""
+    _ps, pe = w.ps, w.pe
     n = w.count("pension.centenarian_unverified")
     if n:
         birth = birth_for_age(w, n, 100.1, 104)
@@ -377,4 +532,45 @@ def _back_payments(w: World, idx: np.ndarray, k: np.ndarray) -> None:
     )
 
 
-__all__ = ["RETIREE", "add_months", "background", "mn_of", "new_persons", "plant"]
+def duplicate_payment(w: World) -> None:
+    """A first pension (retired this month, so no previous month to jump from) paid twice; the
+    near miss is paid, reversed and paid again."""
+    code = "data.duplicate_payment"
+    P = w.P
+    n = w.count(code)
+    if n:
+        idx, _, _ = fresh_new_retirees(w, n, w.ps, w.pe)
+        amt = w.rng.integers(2500, 5000, n) * 100
+        pay(w, idx, "pension", "basic_pension", np.full(n, P), amt)
+        pay(w, idx, "pension", "basic_pension", np.full(n, P), amt)
+        w.mark(code, "person", w.people.id_text(idx))
+    idx, _, _ = fresh_new_retirees(w, 1, w.ps, w.pe)
+    amt = np.array([318000])
+    pay(w, idx, "pension", "basic_pension", np.full(1, P), amt)
+    pay(w, idx, "pension", "basic_pension", np.full(1, P), -amt)
+    pay(w, idx, "pension", "basic_pension", np.full(1, P), amt)
+    w.near_miss(code, "person", w.people.id_text(idx), "paid, reversed, paid again")
+
+
+PLANTS: dict[str, Plant] = {
+    "data.duplicate_payment": duplicate_payment,
+    "pension.paid_after_death": paid_after_death,
+    "pension.paid_during_incarceration": paid_during_incarceration,
+    "pension.duplicate_receipt": duplicate_receipt,
+    "pension.early_retirement": early_retirement,
+    "pension.paid_before_retirement": paid_before_retirement,
+    "pension.contributions_after_retirement": contributions_after_retirement,
+    "pension.back_payment_before_retirement": back_payment_before_retirement,
+    "pension.shared_bank_account": shared_bank_account,
+    "pension.benefit_jump": benefit_jump,
+    "pension.centenarian_unverified": centenarian_unverified,
+}
+
+PART = SynthPart(
+    name="pension",
+    background=background,
+    plants=PLANTS,
+    auto_ids={},
+    shuffled=("retirements",),
+    services={"pension.pensioners": fresh_pensioners},
+)

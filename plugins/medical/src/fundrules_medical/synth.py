@@ -1,4 +1,5 @@
-"""Medical: providers, knowledge base, settlements and item lines; medical.* plants.
+"""The medical plugin's part of the synthetic city: providers, knowledge base, settlements and
+item lines, one plant per medical.* indicator.
 
 Outpatient and pharmacy visits of one person fall on distinct days and carry distinct
 items, at most one of them from the conflict table; inpatient stays never overlap,
@@ -13,20 +14,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .city import DEAD_PAST, PRISON
-from .common import DISTRICTS, birth_for_age, new_persons, ranks, resident_medical, td
-from .dates import (
+from fundrules.synth.api import (
     DAY,
+    DEAD_PAST,
+    DISTRICTS,
+    INT_NULL,
     ONE_DAY,
+    PRISON,
+    Cash,
+    Coded,
+    Plant,
+    Population,
+    Seq,
+    SynthPart,
+    World,
     add_months,
     age_on,
     days_in_month,
     mn_of,
     month_start,
+    new_persons,
     random_dates,
+    ranks,
+    resident_medical,
+    td,
 )
-from .schema import INT_NULL
-from .world import Coded, Seq, World
 
 OUT_DX = ["J06.9", "I10", "E11.9", "K29.7", "M54.5", "J20.9", "N39.0", "R51", "L30.9",
           "H10.9", "K52.9", "M17.9", "F41.1", "J45.9", "E78.5", "S93.4", "T14.0"]  # fmt: skip
@@ -342,8 +354,11 @@ def setup(w: World) -> None:
     emit_catalog(w, cat)
 
 
-def background(w: World, pop: dict[str, np.ndarray]) -> None:
+def background(w: World, pop: Population) -> None:
+    """Outpatient, pharmacy and inpatient settlements of the chunk's persons, every window month.
+    The injured (the injury part's fact) get no injury-coded diagnosis: only plants have one."""
     rng = w.rng
+    injured = pop.get("injured", np.zeros(pop.size, bool))
     pr: Providers = w.ctx["providers"]
     vol = w.vol
     n = pop["role"].size
@@ -367,7 +382,7 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
         alive = can & (death_m > m)
         inp = np.flatnonzero(alive & (stay_m == m))
         keep = inp if share >= 1 else inp[rng.random(inp.size) < share]
-        _stays_background(w, m, keep, pop, hospitals, force_all=(m == w.P))
+        _stays_background(w, m, pop["idx"][keep], injured[keep], hospitals, force_all=(m == w.P))
         out = np.flatnonzero(alive & (stay_m != m))
         if share < 1:
             out = out[rng.random(out.size) < share]
@@ -377,11 +392,12 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
             / max(np.count_nonzero(can), 1)
         )
         for lo in range(0, out.size, BLOCK):  # blocks bound the temporaries' memory
-            _outpatient_month(w, m, out[lo : lo + BLOCK], lam, pop)
+            part = out[lo : lo + BLOCK]
+            _outpatient_month(w, m, pop["idx"][part], injured[part], lam)
 
 
 def _outpatient_month(
-    w: World, m: int, persons: np.ndarray, lam: float, pop: dict[str, np.ndarray]
+    w: World, m: int, persons: np.ndarray, injured_persons: np.ndarray, lam: float
 ) -> None:
     rng = w.rng
     cat: Catalog = w.ctx["catalog"]
@@ -400,7 +416,7 @@ def _outpatient_month(
     pharm = np.flatnonzero(pr.ptype == 2)
     other = np.flatnonzero(pr.ptype != 2)
     prov = np.where(vt == PHA, rng.choice(pharm, S), rng.choice(other, S)).astype(np.int32)
-    injured = pop["injured"][owner]
+    injured = np.repeat(injured_persons, k)
     dx = np.where(injured, rng.choice(OUT_SAFE, S), rng.choice(OUT_ALL, S)).astype(np.int16)
     sid = w.seq("settlement", S)
     # item lines: distinct items per settlement by a prime-stride walk over the pool
@@ -420,7 +436,7 @@ def _outpatient_month(
     first = np.cumsum(L) - L
     spec = np.flatnonzero((rng.random(S) < 0.03) & ~is_ph)
     if spec.size:
-        item[first[spec]] = _fitting_special(w, cat, owner[spec], date[spec], pop)
+        item[first[spec]] = _fitting_special(w, cat, owner[spec], date[spec])
     qty, price, amount, days = _line_values(w, cat, item, drug_days=True)
     _emit_items(w, sid[lo], (r + 1), item, date[lo], qty, price, amount, days)
     total = np.add.reduceat(amount, first)
@@ -441,9 +457,7 @@ def _outpatient_month(
     )
 
 
-def _fitting_special(
-    w: World, cat: Catalog, person: np.ndarray, date: np.ndarray, pop: dict[str, np.ndarray]
-) -> np.ndarray:
+def _fitting_special(w: World, cat: Catalog, person: np.ndarray, date: np.ndarray) -> np.ndarray:
     """A sex-, age- or conflict-table item that fits the person with a margin."""
     rng = w.rng
     n = person.size
@@ -472,7 +486,7 @@ def _stays_background(
     w: World,
     m: int,
     persons: np.ndarray,
-    pop: dict[str, np.ndarray],
+    injured: np.ndarray,
     hospitals: np.ndarray,
     force_all: bool,
 ) -> None:
@@ -491,7 +505,7 @@ def _stays_background(
     if force_all:  # every hospital gets stays in the target period
         k = min(n, 2 * hospitals.size)
         prov[:k] = np.tile(hospitals, 2)[:k]
-    dx = np.where(pop["injured"][persons], rng.choice(IN_SAFE, n), rng.choice(IN_ALL, n))
+    dx = np.where(injured, rng.choice(IN_SAFE, n), rng.choice(IN_ALL, n))
     add_stays(w, persons, prov, admit, admit + nights.astype("timedelta64[D]"), dx, background=True)
 
 
@@ -759,19 +773,24 @@ def patients(w: World, n: int, age_lo: float = 30, age_hi: float = 70, male=None
     return idx
 
 
-def plant(w: World) -> None:
+def single_exams(cat: Catalog) -> list[int]:
+    """Exams billed at most once a day."""
+    return [c for c in cat.pool_out if cat.category[c] == 1 and cat.max_daily[c] == 1]
+
+
+def stay_dates(
+    w: World, n: int, nights_lo: int = 3, nights_hi: int = 8, lo_day: int = 1, hi_day: int = 18
+) -> tuple[np.ndarray, np.ndarray]:
+    """Admission and discharge dates of n stays in the target period."""
+    a = w.ps + td(w.rng.integers(lo_day, hi_day, n))
+    return a, a + td(w.rng.integers(nights_lo, nights_hi, n))
+
+
+def settled_after_death(w: World) -> None:
     rng = w.rng
-    cat: Catalog = w.ctx["catalog"]
     ids = w.people.id_text
     ps = w.ps
     hosp = hospitals_of_level(w)
-
-    def stay_dates(
-        n: int, nights_lo: int = 3, nights_hi: int = 8, lo_day: int = 1, hi_day: int = 18
-    ):
-        a = ps + td(rng.integers(lo_day, hi_day, n))
-        return a, a + td(rng.integers(nights_lo, nights_hi, n))
-
     code = "medical.settled_after_death"
     n = w.count(code)
     if n:
@@ -798,11 +817,16 @@ def plant(w: World) -> None:
     )
     w.near_miss(code, "person", ids(idx), "died on the discharge day")
 
+
+def overlapping_inpatient(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
+    hosp = hospitals_of_level(w)
     code = "medical.overlapping_inpatient"
     n = w.count(code)
     if n:
         idx = patients(w, n)
-        a1, d1 = stay_dates(n, 4, 9)
+        a1, d1 = stay_dates(w, n, 4, 9)
         a2 = np.where(np.arange(n) == 0, d1 - ONE_DAY, a1 + td(rng.integers(1, 3, n)))
         d2 = a2 + td(rng.integers(2, 6, n))
         p1 = rng.integers(0, hosp.size, n)
@@ -811,11 +835,17 @@ def plant(w: World) -> None:
         add_stays(w, idx, hosp[p2], a2, d2, np.full(n, DX_ID["J44.1"]))
         w.mark(code, "person", ids(idx))
     idx = patients(w, 1)
-    a1, d1 = stay_dates(1, 4, 6)
+    a1, d1 = stay_dates(w, 1, 4, 6)
     add_stays(w, idx, hosp[:1], a1, d1, np.array([DX_ID["I21.9"]]))
     add_stays(w, idx, hosp[1:2], d1, d1 + td(5), np.array([DX_ID["I21.9"]]))
     w.near_miss(code, "person", ids(idx), "transfer: discharge day = next admission")
 
+
+def split_admission(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
+    ps = w.ps
+    hosp = hospitals_of_level(w)
     code = "medical.split_admission"
     n = w.count(code)
     if n:
@@ -843,6 +873,12 @@ def plant(w: World) -> None:
     )
     w.near_miss(code, "person", ids(idx), "planned chemotherapy cycles (Z51)")
 
+
+def sex_restricted_item(w: World) -> None:
+    rng = w.rng
+    cat: Catalog = w.ctx["catalog"]
+    ids = w.people.id_text
+    ps = w.ps
     code = "medical.sex_restricted_item"
     n = w.count(code)
     if n:
@@ -857,6 +893,12 @@ def plant(w: World) -> None:
         )
         w.mark(code, "person", ids(idx))
 
+
+def age_restricted_item(w: World) -> None:
+    rng = w.rng
+    cat: Catalog = w.ctx["catalog"]
+    ids = w.people.id_text
+    ps = w.ps
     code = "medical.age_restricted_item"
     n = w.count(code)
     if n:
@@ -880,6 +922,12 @@ def plant(w: World) -> None:
     visits(w, idx, d, [(cat.id("E0851"), 1, None, None)])
     w.near_miss(code, "person", ids(idx), "60th birthday")
 
+
+def excess_quantity(w: World) -> None:
+    rng = w.rng
+    cat: Catalog = w.ctx["catalog"]
+    ids = w.people.id_text
+    ps = w.ps
     code = "medical.excess_quantity"
     n = w.count(code)
     if n:
@@ -898,11 +946,16 @@ def plant(w: World) -> None:
     )
     w.near_miss(code, "person", ids(idx), "30 days at the daily maximum")
 
+
+def bed_days_exceed_stay(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
+    hosp = hospitals_of_level(w)
     code = "medical.bed_days_exceed_stay"
     n = w.count(code)
     if n:
         idx = patients(w, n)
-        a, d = stay_dates(n, 2, 9)
+        a, d = stay_dates(w, n, 2, 9)
         add_stays(
             w,
             idx,
@@ -914,8 +967,14 @@ def plant(w: World) -> None:
         )
         w.mark(code, "person", ids(idx))
 
+
+def duplicate_charge(w: World) -> None:
+    rng = w.rng
+    cat: Catalog = w.ctx["catalog"]
+    ids = w.people.id_text
+    ps = w.ps
     code = "medical.duplicate_charge"
-    exam1 = [c for c in cat.pool_out if cat.category[c] == 1 and cat.max_daily[c] == 1]
+    exam1 = single_exams(cat)
     n = w.count(code)
     if n:
         idx = patients(w, n)
@@ -932,6 +991,13 @@ def plant(w: World) -> None:
     visits(w, idx, np.array([ps + td(3)]), [(t, 4, None, None), (t, 6, None, None)])
     w.near_miss(code, "person", ids(idx), "two lines summing to the daily maximum")
 
+
+def price_above_cap(w: World) -> None:
+    rng = w.rng
+    cat: Catalog = w.ctx["catalog"]
+    ids = w.people.id_text
+    ps = w.ps
+    exam1 = single_exams(cat)
     code = "medical.price_above_cap"
     n = w.count(code)
     if n:
@@ -949,6 +1015,11 @@ def plant(w: World) -> None:
     visits(w, idx, np.array([ps + td(3)]), [(e, 1, cat.cap_li[e], None)])
     w.near_miss(code, "person", ids(idx), "unit price exactly at the cap")
 
+
+def frequent_visits(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
+    ps = w.ps
     code = "medical.frequent_visits"
     n = w.count(code)
     if n:
@@ -983,11 +1054,17 @@ def plant(w: World) -> None:
     w.near_miss(code, "person", ids(idx[:1]), "20 visits")
     w.near_miss(code, "person", ids(idx[1:]), "3 providers on one day")
 
+
+def fee_outside_stay(w: World) -> None:
+    rng = w.rng
+    cat: Catalog = w.ctx["catalog"]
+    ids = w.people.id_text
+    hosp = hospitals_of_level(w)
     code = "medical.fee_outside_stay"
     n = w.count(code)
     if n:
         idx = patients(w, n)
-        a, d = stay_dates(n, 3, 8)
+        a, d = stay_dates(w, n, 3, 8)
         when = np.where(np.arange(n) % 2 == 0, d + ONE_DAY, a - ONE_DAY)
         drug = cat.pool_drug[rng.integers(0, cat.pool_drug.size, n)]
         add_stays(
@@ -1001,7 +1078,7 @@ def plant(w: World) -> None:
         )
         w.mark(code, "person", ids(idx))
     idx = patients(w, 1)
-    a, d = stay_dates(1, 3, 6)
+    a, d = stay_dates(w, 1, 3, 6)
     add_stays(
         w,
         idx,
@@ -1013,6 +1090,13 @@ def plant(w: World) -> None:
     )
     w.near_miss(code, "person", ids(idx), "fee on the discharge day")
 
+
+def conflicting_items(w: World) -> None:
+    rng = w.rng
+    cat: Catalog = w.ctx["catalog"]
+    ids = w.people.id_text
+    ps = w.ps
+    hosp = hospitals_of_level(w)
     code = "medical.conflicting_items"
     n = w.count(code)
     if n:
@@ -1030,7 +1114,7 @@ def plant(w: World) -> None:
         visits(w, i1, day[kind == 1], [(cat.id("T0501"), 1, None, None)])
         visits(w, i1, day[kind == 1], [(cat.id("T0502"), 1, None, None)])
         i2 = idx[kind == 2]
-        a, d = stay_dates(i2.size, 3, 8)
+        a, d = stay_dates(w, i2.size, 3, 8)
         add_stays(
             w,
             i2,
@@ -1050,21 +1134,31 @@ def plant(w: World) -> None:
     visits(w, idx, np.array([ps + td(4)]), [(cat.id("D0502"), None, None, None)])
     w.near_miss(code, "person", ids(idx), "same-day pair on consecutive days")
 
+
+def visits_during_stay(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
+    hosp = hospitals_of_level(w)
     code = "medical.visits_during_stay"
     n = w.count(code)
     if n:
         idx = patients(w, n)
-        a, d = stay_dates(n, 2, 8)
+        a, d = stay_dates(w, n, 2, 8)
         v = np.where(np.arange(n) == 0, a + ONE_DAY, random_dates(rng, a + ONE_DAY, d - ONE_DAY))
         add_stays(w, idx, rng.choice(hosp, n), a, d, np.full(n, DX_ID["E11.6"]))
         visits(w, idx, v, [(regular(w), None, None, None)], vt=PHA)
         w.mark(code, "person", ids(idx))
     idx = patients(w, 1)
-    a, d = stay_dates(1, 3, 6)
+    a, d = stay_dates(w, 1, 3, 6)
     add_stays(w, idx, rng.choice(hosp, 1), a, d, np.array([DX_ID["E11.6"]]))
     visits(w, idx, d, [(regular(w), None, None, None)], vt=PHA)
     w.near_miss(code, "person", ids(idx), "pharmacy on the discharge day")
 
+
+def settled_during_incarceration(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
+    ps = w.ps
     code = "medical.settled_during_incarceration"
     n = w.count(code)
     if n:
@@ -1089,6 +1183,9 @@ def plant(w: World) -> None:
     visits(w, idx, np.array([ps + td(8)]), [(regular(w), None, None, None)])
     w.near_miss(code, "person", ids(idx), "visit on the day of entry")
 
+
+def provider_cost_outlier(w: World) -> None:
+    rng = w.rng
     code = "medical.provider_cost_outlier"
     n = min(w.count(code), 3)
     pr: Providers = w.ctx["providers"]
@@ -1099,7 +1196,7 @@ def plant(w: World) -> None:
         )
         k = int(rng.integers(3, 7))
         idx = patients(w, k)
-        a, d = stay_dates(k, 3, 8)
+        a, d = stay_dates(w, k, 3, 8)
         add_stays(
             w,
             idx,
@@ -1113,14 +1210,41 @@ def plant(w: World) -> None:
     w.mark(code, "provider", marks)
 
 
-__all__ = [
-    "DX_ID",
-    "add_stays",
-    "background",
-    "birth_for_age",
-    "finalize",
-    "patients",
-    "plant",
-    "setup",
-    "visits",
-]
+PLANTS: dict[str, Plant] = {
+    "medical.settled_after_death": settled_after_death,
+    "medical.overlapping_inpatient": overlapping_inpatient,
+    "medical.split_admission": split_admission,
+    "medical.sex_restricted_item": sex_restricted_item,
+    "medical.age_restricted_item": age_restricted_item,
+    "medical.excess_quantity": excess_quantity,
+    "medical.bed_days_exceed_stay": bed_days_exceed_stay,
+    "medical.duplicate_charge": duplicate_charge,
+    "medical.price_above_cap": price_above_cap,
+    "medical.frequent_visits": frequent_visits,
+    "medical.fee_outside_stay": fee_outside_stay,
+    "medical.conflicting_items": conflicting_items,
+    "medical.visits_during_stay": visits_during_stay,
+    "medical.settled_during_incarceration": settled_during_incarceration,
+    "medical.provider_cost_outlier": provider_cost_outlier,
+}
+
+
+def outpatient_visits(w: World, idx: np.ndarray, dates: np.ndarray, icd10: np.ndarray) -> None:
+    """One outpatient visit per person on the date, coded with the ICD-10 diagnosis, billing a
+    regular drug (a service other parts use: the injury plugin's double claims)."""
+    dx = np.array([DX_ID[str(d)] for d in np.asarray(icd10)])
+    visits(w, idx, dates, [(regular(w), None, None, None)], dx=dx)
+
+
+PART = SynthPart(
+    name="medical",
+    setup=setup,
+    background=background,
+    plants=PLANTS,
+    finish=finalize,
+    cash=(Cash("medical_settlements", "medical", amount="fund_amount", month="period"),),
+    shuffled=("providers",),
+    rates={"medical.provider_cost_outlier": 1e-6},
+    services={"medical.outpatient_visits": outpatient_visits},
+    after=("injury",),
+)

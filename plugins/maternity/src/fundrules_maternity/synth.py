@@ -1,4 +1,5 @@
-"""Maternity: claims, allowances, maternity medical payments; maternity.* plants.
+"""The maternity plugin's part of the synthetic city: claims, allowances, maternity medical
+payments, one plant per maternity.* indicator.
 
 Background claims: women workers aged 22-42, insured at their employer for more than a
 year, allowance days at exactly the statutory maximum and amounts at the formula; an
@@ -10,22 +11,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from .city import WORKER
-from .common import (
+from fundrules.synth.api import (
+    DAY,
     DISTRICTS,
-    expand,
+    INT_NULL,
+    ONE_DAY,
+    WORKER,
+    AutoId,
+    Coded,
+    Plant,
+    Population,
+    SynthPart,
+    World,
+    add_months,
+    age_on,
     hire_fresh_workers,
+    mn_of,
     money,
+    month_start,
     new_persons,
     pay,
     random_base,
+    random_dates,
     rank_within,
     ranks,
     td,
 )
-from .dates import DAY, ONE_DAY, add_months, age_on, mn_of, month_end, month_start, random_dates
-from .schema import INT_NULL
-from .world import Coded, World
 
 EVENTS = ["birth", "miscarriage_early", "miscarriage_late", "other"]
 EXTENSION = 60
@@ -93,22 +104,28 @@ def _types(w: World, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return et, babies, dyst
 
 
-def background(w: World, pop: dict[str, np.ndarray]) -> None:
+def background(w: World, pop: Population) -> None:
+    """Claims of some women workers; an employer's recent claims stay under the concentration
+    limit across chunks (the counts so far are kept on the world)."""
     rng = w.rng
     pe = w.pe
-    f = np.flatnonzero((pop["role"] == WORKER) & ~pop["male"] & np.isnat(pop["rdate"]))
-    f = f[rng.random(f.size) < 0.06]
-    event = random_dates(rng, np.full(f.size, pe - td(730)), np.full(f.size, pe))
-    age = age_on(pop["birth"][f], event)
-    ok = (age >= 22) & (age <= 42) & (pop["hire"][f] <= add_months(event, -13))
-    f, event = f[ok], event[ok]
-    emp = pop["employer"][f]
-    insured = w.ctx["insured_pe"][emp]
-    allowed = np.where(insured > 20, insured // 5, 1)
+    k = np.flatnonzero((pop["role"] == WORKER) & ~pop["male"] & np.isnat(pop["rdate"]))
+    k = k[rng.random(k.size) < 0.06]
+    event = random_dates(rng, np.full(k.size, pe - td(730)), np.full(k.size, pe))
+    age = age_on(pop["birth"][k], event)
+    ok = (age >= 22) & (age <= 42) & (pop["hire"][k] <= add_months(event, -13))
+    k, event = k[ok], event[ok]
+    emp = pop["employer"][k]
+    insured_all = w.ctx["insured_pe"]
+    used = w.ctx.setdefault("maternity_recent_claims", np.zeros(insured_all.size, np.int64))
+    insured = insured_all[emp]
+    allowed = np.where(insured > 20, insured // 5, 1) - used[emp]
     recent = event > pe - td(456)  # more than the 12 months the rule looks at
-    rk = rank_within(np.where(recent, emp, -1), rng.random(f.size))
+    rk = rank_within(np.where(recent, emp, -1), rng.random(k.size))
     keep = ~recent | (rk < allowed)
-    f, event, emp = f[keep], event[keep], emp[keep]
+    np.add.at(used, emp[keep & recent], 1)
+    k, event, emp = k[keep], event[keep], emp[keep]
+    f = pop["idx"][k]
     n = f.size
     et, babies, dyst = _types(w, n)
     days = max_days(et, babies, dyst)
@@ -184,45 +201,60 @@ def coworkers(
     hire_fresh_workers(w, idx, employer=np.asarray(employer)[owner], start=st)
 
 
-def plant(w: World) -> None:
-    rng = w.rng
-    ps = w.ps
-    ids = w.people.id_text
+def in_p(w: World, n: int) -> np.ndarray:
+    """Dates in the target period."""
+    return w.ps + td(w.rng.integers(0, 25, n))
 
-    def in_p(n: int) -> np.ndarray:
-        return ps + td(rng.integers(0, 25, n))
+
+def male_claimant(w: World) -> None:
+    ids = w.people.id_text
 
     code = "maternity.male_claimant"
     n = w.count(code)
     if n:
-        idx, _ = fresh_claims(w, n, in_p(n), male=True)
+        idx, _ = fresh_claims(w, n, in_p(w, n), male=True)
         w.mark(code, "person", ids(idx))
+
+
+def insufficient_contribution(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
 
     code = "maternity.insufficient_contribution"
     n = w.count(code)
     if n:
         cm = np.where(np.arange(n) == 0, 11, rng.integers(1, 12, n))
-        idx, _ = fresh_claims(w, n, in_p(n), cm=cm)
+        idx, _ = fresh_claims(w, n, in_p(w, n), cm=cm)
         w.mark(code, "person", ids(idx))
-    idx, _ = fresh_claims(w, 1, in_p(1), cm=12)
+    idx, _ = fresh_claims(w, 1, in_p(w, 1), cm=12)
     w.near_miss(code, "person", ids(idx), "exactly 12 contribution months")
+
+
+def births_too_close(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
 
     code = "maternity.births_too_close"
     n = w.count(code)
     if n:
-        ev = in_p(n)
+        ev = in_p(w, n)
         gap = np.where(np.arange(n) == 0, 179, rng.integers(60, 179, n))
         emp = new_employers(w, n)
         coworkers(w, emp, np.full(n, 9))
         idx, _ = fresh_claims(w, n, ev, employer=emp, enroll_start=add_months(ev, -40))
         fresh_claims(w, n, ev - td(gap), employer=emp, idx=idx)
         w.mark(code, "person", ids(idx))
-    ev = in_p(1)
+    ev = in_p(w, 1)
     emp = new_employers(w, 1)
     coworkers(w, emp, np.array([9]))
     idx, _ = fresh_claims(w, 1, ev, employer=emp, enroll_start=add_months(ev, -40))
     fresh_claims(w, 1, ev - td(180), employer=emp, idx=idx)
     w.near_miss(code, "person", ids(idx), "births 180 days apart")
+
+
+def allowance_above_formula(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
 
     code = "maternity.allowance_above_formula"
     n = w.count(code)
@@ -236,12 +268,17 @@ def plant(w: World) -> None:
             tol + 1,
             (formula(wage, d) * rng.uniform(1.05, 1.5, n)).astype(np.int64),
         )
-        idx, _ = fresh_claims(w, n, in_p(n), employer=emp, amount=amt)
+        idx, _ = fresh_claims(w, n, in_p(w, n), employer=emp, amount=amt)
         w.mark(code, "person", ids(idx))
     emp = new_employers(w, 1)
     wage = w.employers.arrays()["avg_wage"][emp]
-    idx, _ = fresh_claims(w, 1, in_p(1), employer=emp, amount=wage * 158 * 101 // 3000)
+    idx, _ = fresh_claims(w, 1, in_p(w, 1), employer=emp, amount=wage * 158 * 101 // 3000)
     w.near_miss(code, "person", ids(idx), "amount at the 1% tolerance")
+
+
+def allowance_days_excess(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
 
     code = "maternity.allowance_days_excess"
     n = w.count(code)
@@ -251,12 +288,14 @@ def plant(w: World) -> None:
         over = np.where(np.arange(n) == 0, 1, rng.integers(5, 60, n))
         d = np.where(birth_kind, 98 + EXTENSION, 15) + over
         idx, _ = fresh_claims(
-            w, n, in_p(n), event_type=et, babies=np.where(birth_kind, 1, INT_NULL), days=d
+            w, n, in_p(w, n), event_type=et, babies=np.where(birth_kind, 1, INT_NULL), days=d
         )
         w.mark(code, "person", ids(idx))
-    idx, _ = fresh_claims(w, 1, in_p(1), babies=2, dystocia=True)
+    idx, _ = fresh_claims(w, 1, in_p(w, 1), babies=2, dystocia=True)
     w.near_miss(code, "person", ids(idx), "twins with dystocia: 188 days, the maximum")
 
+
+def employer_claim_concentration(w: World) -> None:
     code = "maternity.employer_claim_concentration"
     n = w.count(code)
     if n:
@@ -264,24 +303,33 @@ def plant(w: World) -> None:
         _concentration(w, shapes, mark=True)
     _concentration(w, np.array([(2, 7), (4, 20), (5, 21)]), mark=False)
 
+
+def implausible_age(w: World) -> None:
+    ids = w.people.id_text
+
     code = "maternity.implausible_age"
     n = w.count(code)
     if n:
-        ev = in_p(n)
+        ev = in_p(w, n)
         old = np.arange(n) % 2 == 0
         birth = np.where(old, add_months(ev, -56 * 12), add_months(ev, -16 * 12) + ONE_DAY)
         birth[old & (np.arange(n) > 1)] -= td(200)
         idx, _ = fresh_claims(w, n, ev, birth=birth, enroll_start=add_months(ev, -13))
         w.mark(code, "person", ids(idx))
-    ev = in_p(2)
+    ev = in_p(w, 2)
     birth = np.array([add_months(ev[:1] + ONE_DAY, -56 * 12)[0], add_months(ev[1:], -16 * 12)[0]])
     idx, _ = fresh_claims(w, 2, ev, birth=birth, enroll_start=add_months(ev, -14))
     w.near_miss(code, "person", ids(idx), "aged 55 (56 the next day) / 16 on the day")
 
+
+def sham_employment(w: World) -> None:
+    rng = w.rng
+    ids = w.people.id_text
+
     code = "maternity.sham_employment"
     n = w.count(code)
     if n:
-        ev = in_p(n)
+        ev = in_p(w, n)
         young = np.arange(n) % 2 == 1  # founded 11 months before the event
         est = np.where(young, add_months(ev, -11), w.ws - td(3000))
         emp = new_employers(w, n, est)
@@ -295,7 +343,7 @@ def plant(w: World) -> None:
         coworkers(w, emp, np.where(young, 4, 2), start=co_start)
         idx, _ = fresh_claims(w, n, ev, employer=emp, enroll_start=start, cm=24)
         w.mark(code, "person", ids(idx))
-    ev = in_p(2)
+    ev = in_p(w, 2)
     emp = new_employers(w, 2)
     coworkers(w, emp, np.array([2, 3]))
     start = np.array([add_months(ev[:1], -10)[0], add_months(ev[1:], -5)[0]])
@@ -329,4 +377,22 @@ def _concentration(w: World, shapes: np.ndarray, mark: bool) -> None:
         w.near_miss(code, "employer", subj, "; ".join(f"{a} claims/{b} insured" for a, b in shapes))
 
 
-__all__ = ["background", "expand", "month_end", "plant", "random_dates"]
+PLANTS: dict[str, Plant] = {
+    "maternity.male_claimant": male_claimant,
+    "maternity.insufficient_contribution": insufficient_contribution,
+    "maternity.births_too_close": births_too_close,
+    "maternity.allowance_above_formula": allowance_above_formula,
+    "maternity.allowance_days_excess": allowance_days_excess,
+    "maternity.employer_claim_concentration": employer_claim_concentration,
+    "maternity.implausible_age": implausible_age,
+    "maternity.sham_employment": sham_employment,
+}
+
+PART = SynthPart(
+    name="maternity",
+    background=background,
+    plants=PLANTS,
+    auto_ids={"maternity_claims": AutoId("claim_id", "MC", 10)},
+    shuffled=("maternity_claims",),
+    rates={"maternity.employer_claim_concentration": 3e-5},
+)

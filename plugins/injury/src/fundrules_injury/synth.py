@@ -1,4 +1,5 @@
-"""Work injury: cases, injury benefits; injury.* plants.
+"""The injury plugin's part of the synthetic city: cases, injury benefits, one plant per
+injury.* indicator.
 
 Background cases: recent accidents of long-insured workers (medical payments after
 recognition, a one-time subsidy at or below the statutory months of wage), older
@@ -10,26 +11,37 @@ from __future__ import annotations
 
 import numpy as np
 
-from .city import DISABLED, WORKER
-from .common import (
-    ALLOWANCE_PCT,
-    DISABILITY_MONTHS,
+from fundrules.synth.api import (
+    DAY,
+    DISABLED,
+    INT_NULL,
+    NAT,
+    ONE_DAY,
+    WORKER,
+    AutoId,
+    Plant,
+    Population,
+    SynthPart,
+    World,
+    add_months,
     enroll,
+    expand,
     hire_fresh_workers,
-    host_employers,
+    mn_of,
     money,
+    month_end,
+    month_start,
     new_persons,
     pay,
     pay_range,
     random_base,
+    random_dates,
     resident_medical,
     td,
 )
-from .dates import DAY, ONE_DAY, add_months, mn_of, month_end, month_start, random_dates
-from .schema import INT_NULL
-from .world import World
 
-NAT = np.datetime64("NaT", "D")
+DISABILITY_MONTHS = np.array([0, 27, 25, 23, 21, 18, 16, 13, 11, 9, 7], dtype=np.int64)
+ALLOWANCE_PCT = np.array([0, 90, 85, 80, 75], dtype=np.int64)
 
 
 def case_rows(
@@ -57,7 +69,9 @@ def one_time_limit(grade: np.ndarray, base: np.ndarray) -> np.ndarray:
     return DISABILITY_MONTHS[np.asarray(grade)] * np.asarray(base, np.int64)
 
 
-def background(w: World, pop: dict[str, np.ndarray]) -> None:
+def background(w: World, pop: Population) -> None:
+    """Recent and historic cases of some long-insured workers, the disabled's allowances. Sets
+    the chunk's ``injured`` fact (for parts that run after this one: medical visits)."""
     rng = w.rng
     P = w.P
     cand = np.flatnonzero(
@@ -66,8 +80,11 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
     n_rec = max(8, round(cand.size * 0.002))
     n_hist = max(4, round(cand.size * 0.004))
     pick = rng.choice(cand, min(n_rec + n_hist, cand.size), replace=False)
-    rec, hist = pick[:n_rec], pick[n_rec:]
-    pop["injured"][pick] = True
+    rk, hk = pick[:n_rec], pick[n_rec:]  # positions in the chunk
+    rec, hist = pop["idx"][rk], pop["idx"][hk]
+    injured = np.zeros(pop.size, bool)
+    injured[pick] = True
+    pop["injured"] = injured
 
     # recent accidents in the window
     acc = random_dates(rng, np.full(rec.size, w.ws), np.full(rec.size, w.pe - td(5)))
@@ -82,12 +99,12 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
         & (rng.random(rec.size) < 0.5)
     )
     grade = np.where(graded, rng.integers(5, 11, rec.size), INT_NULL)
-    case_rows(w, rec, pop["employer"][rec], acc, app, recog, grade)
+    case_rows(w, rec, pop["employer"][rk], acc, app, recog, grade)
     done = ~np.isnat(recog)
     i = rec[done]
     pay_range_random(w, i, mn_of(recog[done]), np.full(i.size, P))
     g = np.flatnonzero(graded)
-    limit = one_time_limit(grade[g], pop["base"][rec[g]])
+    limit = one_time_limit(grade[g], pop["base"][rk[g]])
     amount = np.floor(limit * rng.uniform(0.9, 1.0, g.size)).astype(np.int64)
     pay(w, rec[g], "injury", "one_time_disability", np.full(g.size, P), amount)
 
@@ -96,11 +113,11 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
     app = acc + td(rng.integers(3, 90, hist.size))
     recog = app + td(rng.integers(10, 60, hist.size))
     grade = np.where(rng.random(hist.size) < 0.3, rng.integers(7, 11, hist.size), INT_NULL)
-    case_rows(w, hist, pop["employer"][hist], acc, app, recog, grade)
+    case_rows(w, hist, pop["employer"][hk], acc, app, recog, grade)
 
     # grade 1-4: the fund pays a monthly disability allowance
-    d = np.flatnonzero(pop["role"] == DISABLED)
-    _disabled(w, d, pop["birth"][d])
+    dk, d = pop.where(pop["role"] == DISABLED)
+    _disabled(w, d, pop["birth"][dk])
     if d.size < 3:  # small cities: someone is paid every month
         j = new_persons(w, 3 - d.size, 35, 58)
         resident_medical(w, j)
@@ -109,8 +126,6 @@ def background(w: World, pop: dict[str, np.ndarray]) -> None:
 
 def pay_range_random(w: World, idx: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
     """Monthly injury-medical payments of varying amounts."""
-    from .common import expand
-
     lo = np.maximum(lo, w.months[0])
     owner, months = expand(lo, np.minimum(hi, w.P))
     pay(w, idx[owner], "injury", "injury_medical", months, money(w, owner.size, 300, 6000))
@@ -184,12 +199,10 @@ def fresh_injured(
     return idx, emp, base, recog
 
 
-def plant(w: World) -> None:
+def insured_after_accident(w: World) -> None:
     P = w.P
     rng = w.rng
-    ps = w.ps
     ids = w.people.id_text
-
     code = "injury.insured_after_accident"
     n = w.count(code)
     if n:
@@ -203,6 +216,11 @@ def plant(w: World) -> None:
     pay(w, idx, "injury", "injury_medical", np.full(1, P), money(w, 1, 500, 5000))
     w.near_miss(code, "person", ids(idx), "insured the day before the accident")
 
+
+def late_application(w: World) -> None:
+    rng = w.rng
+    ps = w.ps
+    ids = w.people.id_text
     code = "injury.late_application"
     n = w.count(code)
     if n:
@@ -214,6 +232,11 @@ def plant(w: World) -> None:
     idx, *_ = fresh_injured(w, 1, app - td(365), app_days=np.array([365]))
     w.near_miss(code, "person", ids(idx), "applied 365 days after the accident")
 
+
+def disability_benefit_mismatch(w: World) -> None:
+    P = w.P
+    rng = w.rng
+    ids = w.people.id_text
     code = "injury.disability_benefit_mismatch"
     n = w.count(code)
     if n:
@@ -237,6 +260,12 @@ def plant(w: World) -> None:
     pay(w, idx, "injury", "one_time_disability", np.full(1, P), limit * 101 // 100)
     w.near_miss(code, "person", ids(idx), "one-time subsidy at the 1% tolerance")
 
+
+def paid_after_death(w: World) -> None:
+    P = w.P
+    rng = w.rng
+    ps = w.ps
+    ids = w.people.id_text
     code = "injury.paid_after_death"
     n = w.count(code)
     if n:
@@ -258,6 +287,11 @@ def plant(w: World) -> None:
     w.emit("deaths", person_id=idx, death_date=np.array([ps + td(3)]), source="civil_affairs")
     w.near_miss(code, "person", ids(idx), "allowance for the month of death")
 
+
+def repeat_accidents(w: World) -> None:
+    rng = w.rng
+    ps = w.ps
+    ids = w.people.id_text
     code = "injury.repeat_accidents"
     n = w.count(code)
     if n:
@@ -274,28 +308,46 @@ def plant(w: World) -> None:
     case_rows(w, idx, emp, prev, prev + td(7), prev + td(30))
     w.near_miss(code, "person", ids(idx), "previous accident 12 months and a day before")
 
-    code = "injury.double_claim_with_medical"
-    from .medical import DX_ID, regular, visits
 
+def double_claim_with_medical(w: World) -> None:
+    """Injury-coded medical visits paid by the medical fund while the injury fund pays the same
+    injury (needs the medical plugin's visits: without it the indicator cannot run either)."""
+    if "medical.outpatient_visits" not in w.services:
+        return
+    visits = w.service("medical.outpatient_visits")
+    P = w.P
+    rng = w.rng
+    ps = w.ps
+    ids = w.people.id_text
+    code = "injury.double_claim_with_medical"
     n = w.count(code)
     if n:
         acc = month_start(P - 2) + td(rng.integers(0, 10, n))
         idx, *_ = fresh_injured(w, n, acc)
         pay(w, idx, "injury", "injury_medical", np.full(n, P), money(w, n, 500, 5000))
-        dx = rng.choice([DX_ID["S62.3"], DX_ID["T14.1"], DX_ID["S52.5"]], n)
-        visits(w, idx, ps + td(rng.integers(0, 28, n)), [(regular(w), None, None, None)], dx=dx)
+        dx = rng.choice(["S62.3", "T14.1", "S52.5"], n)
+        visits(w, idx, ps + td(rng.integers(0, 28, n)), dx)
         w.mark(code, "person", ids(idx))
     acc = np.array([month_start(P - 2) + td(3)])
     idx, *_ = fresh_injured(w, 1, acc)
     pay(w, idx, "injury", "injury_medical", np.full(1, P), np.array([250000]))
-    visits(
-        w,
-        idx,
-        np.array([month_start(P - 1) + td(4)]),
-        [(regular(w), None, None, None)],
-        dx=DX_ID["S62.3"],
-    )
+    visits(w, idx, np.array([month_start(P - 1) + td(4)]), np.array(["S62.3"]))
     w.near_miss(code, "person", ids(idx), "injury-coded visit in the month before the payment")
 
 
-__all__ = ["background", "host_employers", "plant"]
+PLANTS: dict[str, Plant] = {
+    "injury.insured_after_accident": insured_after_accident,
+    "injury.late_application": late_application,
+    "injury.disability_benefit_mismatch": disability_benefit_mismatch,
+    "injury.paid_after_death": paid_after_death,
+    "injury.repeat_accidents": repeat_accidents,
+    "injury.double_claim_with_medical": double_claim_with_medical,
+}
+
+PART = SynthPart(
+    name="injury",
+    background=background,
+    plants=PLANTS,
+    auto_ids={"injury_cases": AutoId("case_id", "IC", 10)},
+    shuffled=("injury_cases",),
+)
