@@ -1,0 +1,1 @@
+"""Certificates, signatures, sealed packages and the audit trail (Art. 11, 17-21)."""
