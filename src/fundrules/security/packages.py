@@ -21,6 +21,8 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from fundrules.errors import InputError
+
 from .canonical import canonical_json
 from .packages_cms import (
     CmsError,
@@ -36,7 +38,7 @@ FORMAT = "fundrules.package/1"
 KINDS = ("warnings", "feedback")
 
 
-class PackageRefused(ValueError):
+class PackageRefused(InputError):
     """A package that is not accepted; the message is the reason. Nothing was recorded."""
 
 
@@ -138,8 +140,17 @@ def open_sealed(
         raise PackageRefused("the package names no known kind or carries no items")
     if not isinstance(payload.get("package_id"), str) or not isinstance(payload.get("to"), dict):
         raise PackageRefused("the package has no id or no addressee")
-    listed = [{"issuer": issuer.hex(), "serial": f"{serial:x}"} for issuer, serial in recipients]
-    if payload.get("recipients") != listed:
+    # RecipientInfos is a SET OF: DER orders it, so compare as sets
+    listed = sorted((issuer.hex(), f"{serial:x}") for issuer, serial in recipients)
+    signed_list = payload.get("recipients")
+    if (
+        not isinstance(signed_list, list)
+        or listed
+        != sorted(
+            (str(r.get("issuer")), str(r.get("serial"))) for r in signed_list if isinstance(r, dict)
+        )
+        or len(signed_list) != len(listed)
+    ):
         raise PackageRefused(
             "the envelope's recipients differ from those the sender signed (altered)"
         )

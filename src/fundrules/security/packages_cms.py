@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers import algorithms
 from cryptography.hazmat.primitives.serialization import pkcs7
 
+from fundrules.errors import InputError
+
 SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -31,7 +33,7 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
 }
 
 
-class CmsError(ValueError):
+class CmsError(InputError):
     """A CMS structure that cannot be opened or whose signature does not hold; says why."""
 
 
