@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from security.pki import Holder, issue, make_ca
 
 from fundrules.security.packages import PackageRefused, new_payload, open_sealed, seal
@@ -86,7 +86,6 @@ def test_a_replaced_signature_layer_is_refused(pki):
         open_sealed(data, pki["staff1"].cert, pki["staff1"].key, [pki["ca"].cert])
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="./dev installs openssl")
 def test_openssl_command_line_decrypts_and_verifies(pki, tmp_path: Path):
     payload = _payload()
     data = seal(
@@ -95,11 +94,7 @@ def test_openssl_command_line_decrypts_and_verifies(pki, tmp_path: Path):
     package = tmp_path / "A01.p7m"
     package.write_bytes(data)
     ca = tmp_path / "ca.pem"
-    ca.write_bytes(
-        pki["ca"].cert.public_bytes(
-            __import__("cryptography").hazmat.primitives.serialization.Encoding.PEM
-        )
-    )
+    ca.write_bytes(pki["ca"].cert.public_bytes(Encoding.PEM))
     cert, key = pki["staff2"].write(tmp_path, "staff2", PASSPHRASE)
     passfile = tmp_path / "pass.txt"
     passfile.write_bytes(PASSPHRASE)
