@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fundrules.errors import InputError
 
-class CaseError(ValueError):
+
+class CaseError(InputError, ValueError):
     """Bad input to the case workflow: the message names the case, action, option or database."""
 
 

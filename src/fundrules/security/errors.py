@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fundrules.errors import InputError
 
-class SecurityError(ValueError):
+
+class SecurityError(InputError, ValueError):
     """Bad input about certificates, keys, passphrases or signatures (the CLI exits 2)."""
 
 
