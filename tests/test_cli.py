@@ -67,8 +67,6 @@ def test_screen_writes_every_output(tmp_path):
         "2025-06",
         "--out",
         str(out),
-        "--state-dir",
-        str(tmp_path / "state"),
     )
     assert res.returncode == 0, res.stderr
     assert {p.name for p in out.iterdir()} >= {
@@ -104,8 +102,6 @@ def test_screen_bad_input_exits_2_with_the_file_and_column(tmp_path):
         "2025-06",
         "--out",
         str(tmp_path / "o"),
-        "--state-dir",
-        str(tmp_path / "s"),
     )
     assert res.returncode == 2
     assert "persons.csv" in res.stderr and "'name'" in res.stderr
@@ -126,7 +122,5 @@ def test_screen_bad_period_and_unknown_indicator_exit_2(tmp_path):
         str(tmp_path / "o"),
         "--indicators",
         "nope.x",
-        "--state-dir",
-        str(tmp_path / "s"),
     )
     assert res.returncode == 2 and "nope.x" in res.stderr

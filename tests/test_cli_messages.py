@@ -68,8 +68,6 @@ def test_screen_says_on_stderr_that_a_plugin_failed_to_import(tmp_path):
         "2025-06",
         "--out",
         str(out),
-        "--state-dir",
-        str(tmp_path / "state"),
     )
     assert res.returncode == 0, res.stderr
     assert "brokenplug" in res.stderr and "a_module_that_is_not_installed" in res.stderr
@@ -90,8 +88,6 @@ def test_strict_makes_a_broken_plugin_an_input_error_naming_it(tmp_path):
         "2025-06",
         "--out",
         str(tmp_path / "out"),
-        "--state-dir",
-        str(tmp_path / "state"),
     )
     assert res.returncode == 2, res.stderr
     assert "plugin 'brokenplug' failed in load" in res.stderr
@@ -123,8 +119,6 @@ def test_stale_parameter_warning_goes_to_stderr(tmp_path):
         str(tmp_path / "out"),
         "--params",
         str(params),
-        "--state-dir",
-        str(tmp_path / "state"),
     )
     assert res.returncode == 0, res.stderr
     assert "warning:" in res.stderr and "fund.business_ledger_mismatch.tolerance" in res.stderr

@@ -22,6 +22,7 @@ from fundrules.errors import (
 from fundrules.intake import DataError, Dataset, dataset_from_frames, load_dataset
 from fundrules.plugins import PluginError, get_registry
 from fundrules.screening import ParameterError, ScreenResult, screen
+from fundrules.store import Store, StoreError, open_store
 
 __version__ = "0.1.0"
 
@@ -42,12 +43,15 @@ __all__ = [
     "PluginLoadWarning",
     "ScreenResult",
     "StaleParameterWarning",
+    "Store",
+    "StoreError",
     "UnknownIndicatorError",
     "__version__",
     "classify",
     "dataset_from_frames",
     "get_registry",
     "load_dataset",
+    "open_store",
     "screen",
     "write_classification",
 ]

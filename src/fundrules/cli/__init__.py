@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (command modules register themselves)
     catalog,
     classifying,
     demo,
+    intake,
     screening,
     synth,
 )

@@ -94,7 +94,7 @@ def demo_command(
         info = generate_city(city_dir, persons=persons, seed=seed, period=period)
     try:
         with RunWriter(results) as writer:
-            result = run_screen(city_dir, period, writer, None, None, out / "state")
+            result = run_screen(city_dir, period, writer, None, None)
             truth = pd.read_csv(info.truth_path, dtype=str, keep_default_na=False)
             ran = set(result.runs.loc[result.runs.status == "ok", "indicator"])
             scores = score(result.suspicions, truth, ran)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from fundrules.intake import DataError, accept_submission, load_dataset
+from fundrules.intake import DataError, load_dataset
 from fundrules.outputs import OutputError, RunWriter
 from fundrules.plugins import get_registry
 from fundrules.screening import ParameterError, ScreenResult, screen
@@ -21,27 +20,20 @@ from fundrules.screening.output import AmountOutOfRange, write_run
 from .app import app, console, err_console, fail_input, shown
 
 
-def default_state_dir() -> Path:
-    return Path(os.environ.get("FUNDRULES_STATE_DIR", Path.home() / ".fundrules"))
-
-
 def run_screen(
     data_dir: Path,
     period: str,
     writer: RunWriter,
     indicators: list[str] | None,
     params: Path | None,
-    state_dir: Path | None,
 ) -> ScreenResult:
-    """Shared by ``screen`` and ``demo``: load, accept, screen with a progress bar, write into
+    """One-shot screen of a dataset folder: load, screen with a progress bar, write into
     ``writer`` (the caller commits the run)."""
     try:
         with console.status(f"Loading {shown(data_dir)} …"):
             ds = load_dataset(data_dir, period)
     except DataError as exc:
         fail_input(str(exc))
-    if ds.manifest is not None and state_dir is not None:
-        ds.manifest = accept_submission(ds.manifest, state_dir)
     try:
         with Progress(
             TextColumn("[progress.description]{task.description}"),
@@ -133,14 +125,6 @@ def screen_command(
         Path | None,
         typer.Option("--classify-config", help="classification YAML (rules, routing, holidays)"),
     ] = None,
-    state_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--state-dir",
-            help="where accepted submissions are recorded "
-            "(default $FUNDRULES_STATE_DIR or ~/.fundrules)",
-        ),
-    ] = None,
 ) -> None:
     """Screen one period of a dataset folder and write suspicions, quarantine and run.json."""
     codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
@@ -152,9 +136,7 @@ def screen_command(
         fail_input(f"configuration file not found: {classify_config}")
     try:
         with RunWriter(out) as writer:
-            result = run_screen(
-                data_dir, period, writer, codes, params, state_dir or default_state_dir()
-            )
+            result = run_screen(data_dir, period, writer, codes, params)
             print_summary(result)
             if classify:
                 from .classifying import classify_outputs

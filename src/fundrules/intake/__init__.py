@@ -1,18 +1,37 @@
 """Intake: files → a validated :class:`Dataset`, with quarantine, accounting and a manifest."""
 
-from .dataset import QUARANTINE_COLUMNS, Dataset, dataset_from_frames, load_dataset, load_table
+from .dataset import (
+    QUARANTINE_COLUMNS,
+    Dataset,
+    dataset_files,
+    dataset_from_frames,
+    file_record,
+    load_dataset,
+    load_table,
+    validate_tables,
+)
 from .errors import DataError
-from .manifest import Manifest, accept_submission, accepted_submissions, now_cst
+from .manifest import (
+    CST,
+    FileRecord,
+    Manifest,
+    now_cst,
+    parse_received_at,
+)
 
 __all__ = [
+    "CST",
     "QUARANTINE_COLUMNS",
     "DataError",
     "Dataset",
+    "FileRecord",
     "Manifest",
-    "accept_submission",
-    "accepted_submissions",
+    "dataset_files",
     "dataset_from_frames",
+    "file_record",
     "load_dataset",
     "load_table",
     "now_cst",
+    "parse_received_at",
+    "validate_tables",
 ]

@@ -6,7 +6,7 @@ for every table, always (exchange-schema.md, "What the library owes the data").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -66,33 +66,41 @@ class Dataset:
     def person_profiles(self) -> pd.DataFrame:
         """Sex and birth date of every person named anywhere: the ID's where it passes the ID
         check, else ``persons``' (indicators.md, "Days and ages"). Indexed by person_id."""
-        # distinct ids per column first: a month names the same person on many rows
-        ids = [
-            pd.Series(pd.unique(df[c].dropna()), dtype="str")
+        ids = (
+            df[c]
             for name, df in self.tables.items()
             for c in self.schema[name].columns_of("person_id")
             if c in df
-        ]
-        all_ids = pd.Series(
-            pd.unique(pd.concat(ids, ignore_index=True)) if ids else [], dtype="str"
         )
-        valid = ric_valid(all_ids, self.period_end)
-        prof = ric_profile(all_ids)
-        out = pd.DataFrame(
-            {
-                "person_id": all_ids,
-                "id_valid": valid.to_numpy(),
-                "sex": prof["sex"].where(valid),
-                "birth_date": prof["birth_date"].where(valid),
-            }
-        ).set_index("person_id")
-        if "persons" in self.tables:
-            p = self.tables["persons"].set_index("person_id")[["sex", "birth_date"]]
-            p = p.reindex(out.index)
-            out["sex"] = out["sex"].fillna(p["sex"])
-            out["birth_date"] = out["birth_date"].fillna(p["birth_date"])
-        out["birth_date"] = out["birth_date"].astype("datetime64[s]")
-        return out
+        persons = self.tables.get("persons", None)
+        return person_profiles(ids, persons, self.period_end)
+
+
+def person_profiles(
+    id_columns: Iterable[pd.Series], persons: pd.DataFrame | None, period_end: date
+) -> pd.DataFrame:
+    """Sex and birth date of every person of ``id_columns``: the ID's where it passes the ID
+    check at ``period_end``, else ``persons``'. Indexed by person_id."""
+    # distinct ids per column first: a month names the same person on many rows
+    ids = [pd.Series(pd.unique(c.dropna()), dtype="str") for c in id_columns]
+    all_ids = pd.Series(pd.unique(pd.concat(ids, ignore_index=True)) if ids else [], dtype="str")
+    valid = ric_valid(all_ids, period_end)
+    prof = ric_profile(all_ids)
+    out = pd.DataFrame(
+        {
+            "person_id": all_ids,
+            "id_valid": valid.to_numpy(),
+            "sex": prof["sex"].where(valid),
+            "birth_date": prof["birth_date"].where(valid),
+        }
+    ).set_index("person_id")
+    if persons is not None:
+        p = persons.set_index("person_id")[["sex", "birth_date"]]
+        p = p.reindex(out.index)
+        out["sex"] = out["sex"].fillna(p["sex"])
+        out["birth_date"] = out["birth_date"].fillna(p["birth_date"])
+    out["birth_date"] = out["birth_date"].astype("datetime64[s]")
+    return out
 
 
 def load_dataset(
@@ -109,10 +117,48 @@ def load_dataset(
     Raises :class:`DataError` for a whole-file problem.
     """
     folder = Path(path)
-    if not folder.is_dir():
-        raise DataError(f"dataset folder not found: {folder}")
     month = _parse_period_arg(period)
     reg = registry or _default_registry()
+    files = dataset_files(folder, month, reg, tables)
+    # one table at a time: its raw cells are released before the next file is read
+    records: list[FileRecord] = []
+    ds = _build(
+        {name: (lambda f=f: read_table_file(f)) for name, f in files.items()},
+        month,
+        reg,
+        on_read=lambda name, raw, acc: records.append(file_record(name, raw, acc)),
+    )
+    ds.source = folder
+    ds.manifest = Manifest(
+        period=ds.period_text,
+        dataset=str(folder.resolve()),
+        received_at=(received_at or now_cst()).isoformat(),
+        files=records,
+    )
+    return ds
+
+
+def file_record(name: str, raw: RawTable, acc: Mapping[str, object]) -> FileRecord:
+    """The manifest's record of one table file: its hash, size and row accounting."""
+    return FileRecord(
+        table=name,
+        file=raw.file.name,
+        sha256=raw.sha256,
+        bytes=raw.size,
+        encoding=raw.encoding,
+        rows_read=int(acc["read"]),  # type: ignore[call-overload]
+        rows_loaded=int(acc["loaded"]),  # type: ignore[call-overload]
+        rows_quarantined=int(acc["quarantined"]),  # type: ignore[call-overload]
+    )
+
+
+def dataset_files(
+    folder: Path, month: int, reg: Registry, tables: Iterable[str] | None = None
+) -> dict[str, Path]:
+    """The file of each table a dataset folder holds (and the plugins' reference tables it
+    lacks), by table name. Raises :class:`DataError` for a missing folder or an unknown table."""
+    if not folder.is_dir():
+        raise DataError(f"dataset folder not found: {folder}")
     wanted = list(tables) if tables is not None else list(reg.tables)
     files: dict[str, Path] = {}
     for name in wanted:
@@ -124,33 +170,7 @@ def load_dataset(
     for name, f in reg.reference_files(month).items():
         if name in wanted and name not in files and f.is_file():
             files[name] = f
-    # one table at a time: its raw cells are released before the next file is read
-    records: list[FileRecord] = []
-    ds = _build(
-        {name: (lambda f=f: read_table_file(f)) for name, f in files.items()},
-        month,
-        reg,
-        on_read=lambda name, raw, acc: records.append(
-            FileRecord(
-                table=name,
-                file=raw.file.name,
-                sha256=raw.sha256,
-                bytes=raw.size,
-                encoding=raw.encoding,
-                rows_read=int(acc["read"]),
-                rows_loaded=int(acc["loaded"]),
-                rows_quarantined=int(acc["quarantined"]),
-            )
-        ),
-    )
-    ds.source = folder
-    ds.manifest = Manifest(
-        period=ds.period_text,
-        dataset=str(folder.resolve()),
-        received_at=(received_at or now_cst()).isoformat(),
-        files=records,
-    )
-    return ds
+    return files
 
 
 def dataset_from_frames(
@@ -206,26 +226,10 @@ def _build(
     loaded: dict[str, pd.DataFrame] = {}
     quarantines: list[pd.DataFrame] = []
     accounting = []
-    for name, read in sources.items():
-        raw = read()
-        decl = reg.tables[name]
-        rows_read = raw.read
-        frame, quarantine = load_table(raw, decl, reg.vocabularies)
+    for name, frame, quarantine, acc in validate_tables(sources, reg, on_read):
         loaded[name] = frame
         quarantines.append(quarantine)
-        acc = {
-            "table": name,
-            "file": raw.file.name,
-            "read": rows_read,
-            "loaded": len(frame),
-            "quarantined": len(quarantine),
-        }
         accounting.append(acc)
-        if on_read is not None:
-            on_read(name, raw, acc)
-        raw.frame = raw.frame.iloc[0:0]  # release the raw cells now, not at the end of the load
-        del raw
-        assert len(frame) + len(quarantine) == rows_read, f"row accounting broken for {name}"
     q = [x for x in quarantines if len(x)]
     quarantine = pd.concat(q, ignore_index=True) if q else pd.DataFrame(columns=QUARANTINE_COLUMNS)
     return Dataset(
@@ -237,6 +241,33 @@ def _build(
             accounting, columns=["table", "file", "read", "loaded", "quarantined"]
         ),
     )
+
+
+def validate_tables(
+    sources: Mapping[str, Callable[[], RawTable]],
+    reg: Registry,
+    on_read: Callable[[str, RawTable, dict], None] | None = None,
+) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame, dict]]:
+    """Read and validate one table at a time: ``(name, loaded frame, quarantine, accounting)``.
+    Each table's raw cells are released before the next file is read."""
+    for name, read in sources.items():
+        raw = read()
+        decl = reg.tables[name]
+        rows_read = raw.read
+        frame, quarantine = load_table(raw, decl, reg.vocabularies)
+        acc = {
+            "table": name,
+            "file": raw.file.name,
+            "read": rows_read,
+            "loaded": len(frame),
+            "quarantined": len(quarantine),
+        }
+        if on_read is not None:
+            on_read(name, raw, acc)
+        raw.frame = raw.frame.iloc[0:0]  # release the raw cells now, not at the end of the load
+        del raw
+        assert len(frame) + len(quarantine) == rows_read, f"row accounting broken for {name}"
+        yield name, frame, quarantine, acc
 
 
 def load_table(

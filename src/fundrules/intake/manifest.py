@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
@@ -14,6 +13,19 @@ CST = timezone(timedelta(hours=8), name="CST")
 def now_cst() -> datetime:
     """Now in China Standard Time (the regulation's deadlines are Beijing dates)."""
     return datetime.now(CST).replace(microsecond=0)
+
+
+def parse_received_at(text: str) -> datetime:
+    """An ISO 8601 receive time; one without an offset is China time (workflow.md)."""
+    try:
+        when = datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ValueError(
+            f"not an ISO 8601 time: {text!r} (e.g. 2025-07-15T18:00 or 2025-07-15T10:00+00:00)"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=CST)
+    return when
 
 
 class FileRecord(BaseModel):
@@ -51,45 +63,3 @@ class Manifest(BaseModel):
 
         body = json.dumps(sorted(self.content.items())).encode()
         return f"{self.period}-{hashlib.sha256(body).hexdigest()[:12]}"
-
-
-def accept_submission(
-    manifest: Manifest, state_dir: str | Path, region: str = "default"
-) -> Manifest:
-    """Record an accepted submission in the state folder.
-
-    A later submission that changes a period already accepted is recorded as a change
-    (``changes`` names the earlier manifest), never silently replaced. Resubmitting the same
-    content records nothing new.
-    """
-    folder = Path(state_dir) / "submissions" / region / manifest.period
-    folder.mkdir(parents=True, exist_ok=True)
-    accepted = sorted(folder.glob("*.json"))
-    if accepted:
-        last = Manifest.model_validate_json(accepted[-1].read_text(encoding="utf-8"))
-        if last.content == manifest.content:
-            return last
-        manifest = manifest.model_copy(
-            update={
-                "changes": last.id,
-                "changed_tables": sorted(
-                    t
-                    for t in set(last.content) | set(manifest.content)
-                    if last.content.get(t) != manifest.content.get(t)
-                ),
-            }
-        )
-    target = folder / f"{len(accepted) + 1:04d}-{manifest.id}.json"
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
-    tmp.replace(target)
-    return manifest
-
-
-def accepted_submissions(state_dir: str | Path, region: str = "default") -> list[Manifest]:
-    """Every accepted manifest, oldest first within each period."""
-    root = Path(state_dir) / "submissions" / region
-    return [
-        Manifest.model_validate_json(p.read_text(encoding="utf-8"))
-        for p in sorted(root.glob("*/*.json"))
-    ]

@@ -45,6 +45,17 @@ class Column(BaseModel):
     )
     description: str = ""
 
+    @property
+    def subject(self) -> SubjectKind | None:
+        """The subject this column's values name (``refers_to``, or the kind of an id column)."""
+        if self.refers_to is not None:
+            return self.refers_to
+        if self.kind == "person_id":
+            return "person"
+        if self.kind == "employer_id":
+            return "employer"
+        return None
+
     @model_validator(mode="after")
     def _check(self) -> Column:
         if self.kind == "code" and not self.vocabulary:
@@ -85,6 +96,11 @@ class Table(BaseModel):
             if c.name == name:
                 return c
         raise KeyError(f"table {self.name} has no column {name}")
+
+    def subject_columns(self, subject: str) -> tuple[str, ...]:
+        """The columns naming a subject of this kind, in declaration order; a row belongs to the
+        first of them that is not empty (partitioning and person shards)."""
+        return tuple(c.name for c in self.columns if c.subject == subject)
 
     def columns_of(self, *kinds: str) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.kind in kinds)

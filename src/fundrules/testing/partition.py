@@ -26,17 +26,11 @@ from fundrules.schema import Column, Table
 
 def column_subject(column: Column) -> str | None:
     """The subject a column's values name (``refers_to``, or the kind of an id column)."""
-    if column.refers_to is not None:
-        return column.refers_to
-    if column.kind == "person_id":
-        return "person"
-    if column.kind == "employer_id":
-        return "employer"
-    return None
+    return column.subject
 
 
 def subject_columns(table: Table, key: str) -> list[str]:
-    return [c.name for c in table.columns if column_subject(c) == key]
+    return list(table.subject_columns(key))
 
 
 def row_subjects(ds: Dataset, key: str) -> dict[str, pd.Series | None]:

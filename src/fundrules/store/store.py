@@ -1,0 +1,593 @@
+"""The validated store: submissions validated once, kept as versions, read as the data as of a month.
+
+workflow.md, "Submissions and the store"; architecture.md, "Data at rest". The folder layout is
+described in :mod:`fundrules.store.folder`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+
+from fundrules.intake import (
+    CST,
+    QUARANTINE_COLUMNS,
+    DataError,
+    Manifest,
+    dataset_files,
+    file_record,
+    now_cst,
+    validate_tables,
+)
+from fundrules.intake.reading import read_table_file
+from fundrules.period import format_period, parse_period
+
+from .folder import IntakeLocked, StoreError, create_marker, read_marker
+from .shards import SHARED, buckets_via, person_buckets, row_persons
+
+if TYPE_CHECKING:
+    from fundrules.plugins.registry import Registry
+
+ROW = "_row"  # the row's position in its validated table: restores the submitted order on read
+ROW_GROUP = 128 * 1024
+SUBMISSION_COLUMNS = [
+    "period",
+    "version",
+    "received_at",
+    "due_date",
+    "late",
+    "changed",
+    "changes_version",
+    "changed_tables",
+    "manifest_id",
+    "manifest_sha256",
+    "tables",
+    "rows_read",
+    "rows_loaded",
+    "rows_quarantined",
+]
+
+
+def submission_due(month: int) -> date:
+    """A submission of month M is on time up to and including day 15 of month M+1."""
+    nxt = month + 1
+    return date(nxt // 12, nxt % 12 + 1, 15)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """One committed version of one submission month."""
+
+    path: Path
+    info: dict[str, Any]
+
+    @property
+    def period(self) -> str:
+        return str(self.info["period"])
+
+    @property
+    def month(self) -> int:
+        return parse_period(self.period)
+
+    @property
+    def version(self) -> int:
+        return int(self.info["version"])
+
+    @property
+    def tables(self) -> dict[str, dict[str, Any]]:
+        return dict(self.info["tables"])
+
+    def manifest(self) -> Manifest:
+        return Manifest.model_validate_json((self.path / "manifest.json").read_text("utf-8"))
+
+    def quarantine(self) -> pd.DataFrame:
+        q = pq.read_table(self.path / "quarantine.parquet").to_pandas()
+        return q if len(q) else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+
+    def accounting(self) -> pd.DataFrame:
+        return pq.read_table(self.path / "accounting.parquet").to_pandas()
+
+    def table_files(self, table: str, buckets: Iterable[int] | None) -> list[Path]:
+        """The files of a table holding the given buckets (None: all), plus its shared rows."""
+        folder = self.path / "tables" / table
+        if buckets is None:
+            return sorted(folder.glob("part-*.parquet"))
+        names = [f"part-{b}.parquet" for b in buckets] + ["part-shared.parquet"]
+        return [folder / n for n in names if (folder / n).is_file()]
+
+
+class Store:
+    """A store folder. Open one with :func:`open_store`."""
+
+    def __init__(self, root: Path, info: dict[str, Any]) -> None:
+        self.root = root
+        self.info = info
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r})"
+
+    @property
+    def buckets(self) -> int:
+        """Person-shard buckets every version's tables are split into."""
+        return int(self.info["person_buckets"])
+
+    @property
+    def database_url(self) -> str:
+        """The case database: a SQLite file in the store unless the marker names another."""
+        url = self.info.get("database_url")
+        if url:
+            return str(url)
+        return f"sqlite:///{(self.root / 'cases.sqlite').resolve()}"
+
+    # -- reading what is there ---------------------------------------------------------------
+
+    def periods(self) -> list[str]:
+        """Submission months that have at least one committed version, in order."""
+        folder = self.root / "submissions"
+        found = []
+        for p in folder.iterdir() if folder.is_dir() else []:
+            try:
+                parse_period(p.name)
+            except ValueError:
+                continue
+            if self._versions_in(p):
+                found.append(p.name)
+        return sorted(found)
+
+    def _versions_in(self, folder: Path) -> list[StoredVersion]:
+        out = []
+        for p in sorted(folder.glob("v[0-9][0-9][0-9][0-9]")):
+            info_file = p / "submission.json"
+            if info_file.is_file():  # a committed version always has it (renamed in whole)
+                out.append(StoredVersion(p, json.loads(info_file.read_text("utf-8"))))
+        return out
+
+    def versions(self, period: str) -> list[StoredVersion]:
+        """The committed versions of a submission month, oldest first."""
+        month = _month(period)
+        return self._versions_in(self.root / "submissions" / format_period(month))
+
+    def version(self, period: str, version: int | None = None) -> StoredVersion:
+        """One version of a month (None: the latest); a clear error when it is not there."""
+        found = self.versions(period)
+        if not found:
+            have = ", ".join(self.periods()) or "none"
+            raise StoreError(f"period {period} is not in the store {self.root} (periods: {have})")
+        if version is None:
+            return found[-1]
+        for v in found:
+            if v.version == version:
+                return v
+        have = ", ".join(str(v.version) for v in found)
+        raise StoreError(f"period {period} has no version {version} (versions: {have})")
+
+    def as_of(self, period: str, version: int | None = None) -> list[StoredVersion]:
+        """The versions that make up the data as of ``period``: the latest of every earlier
+        submission month, and ``version`` (or the latest) of ``period`` itself; oldest month
+        first."""
+        month = _month(period)
+        target = self.version(period, version)
+        earlier = [self.version(p) for p in self.periods() if parse_period(p) < month]
+        return [*earlier, target]
+
+    def submissions(self) -> pd.DataFrame:
+        """Every accepted submission version: period, version, received time (China time), due
+        date, late and changed flags, the manifest's id and hash, and row counts."""
+        rows = []
+        for period in self.periods():
+            for v in self.versions(period):
+                i = v.info
+                rows.append(
+                    {
+                        "period": i["period"],
+                        "version": i["version"],
+                        "received_at": pd.Timestamp(i["received_at"]),
+                        "due_date": pd.Timestamp(i["due_date"]),
+                        "late": bool(i["late"]),
+                        "changed": bool(i["changed"]),
+                        "changes_version": i.get("changes_version"),
+                        "changed_tables": ",".join(i.get("changed_tables", [])),
+                        "manifest_id": i["manifest_id"],
+                        "manifest_sha256": i["manifest_sha256"],
+                        "tables": len(i["tables"]),
+                        "rows_read": int(i["rows_read"]),
+                        "rows_loaded": int(i["rows_loaded"]),
+                        "rows_quarantined": int(i["rows_quarantined"]),
+                    }
+                )
+        out = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
+        out["version"] = out["version"].astype("int64")
+        out["changes_version"] = out["changes_version"].astype("Int64")
+        out["late"] = out["late"].astype(bool)
+        out["changed"] = out["changed"].astype(bool)
+        return out
+
+    # -- intake ------------------------------------------------------------------------------
+
+    def intake(
+        self,
+        data_dir: str | Path,
+        period: str,
+        received_at: datetime | str | None = None,
+        *,
+        registry: Registry | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> StoredVersion:
+        """Validate a submission once and keep it as a new version of ``period``.
+
+        A submission byte-for-byte the same as the period's latest version adds nothing (that
+        version is returned); different content is a new version recorded as changed. Nothing
+        is overwritten: the version is written to a temporary folder and renamed into place
+        when complete. Two intakes of one period at once: the second raises
+        :class:`IntakeLocked`. ``progress(table, i, n)`` is called before each table.
+        """
+        from fundrules.intake import parse_received_at
+
+        month = _month(period)
+        if received_at is None:
+            when = now_cst()
+        elif isinstance(received_at, str):
+            try:
+                when = parse_received_at(received_at)
+            except ValueError as exc:
+                raise DataError(str(exc)) from None
+        else:
+            when = received_at if received_at.tzinfo else received_at.replace(tzinfo=CST)
+        if registry is None:
+            from fundrules.plugins import get_registry
+
+            registry = get_registry()
+        folder = Path(data_dir)
+        files = dataset_files(folder, month, registry)
+        if not files:
+            raise DataError(f"no table files in {folder} (expected e.g. persons.parquet)")
+        period_dir = self.root / "submissions" / format_period(month)
+        period_dir.mkdir(parents=True, exist_ok=True)
+        with _period_lock(period_dir, format_period(month)):
+            for stale in period_dir.glob(".incoming-*"):  # left by a killed intake
+                shutil.rmtree(stale, ignore_errors=True)
+            existing = self._versions_in(period_dir)
+            latest = existing[-1] if existing else None
+            if latest is not None:
+                content = {t: _sha256_file(f) for t, f in files.items()}
+                if content == latest.manifest().content:
+                    return latest
+            tmp = period_dir / f".incoming-{uuid.uuid4().hex[:12]}"
+            tmp.mkdir()
+            try:
+                info = self._write_version(tmp, folder, files, month, when, registry, progress)
+                number = (latest.version + 1) if latest else 1
+                manifest = Manifest.model_validate_json((tmp / "manifest.json").read_text("utf-8"))
+                if latest is not None:
+                    before = latest.manifest()
+                    manifest = manifest.model_copy(
+                        update={
+                            "changes": before.id,
+                            "changed_tables": sorted(
+                                t
+                                for t in set(before.content) | set(manifest.content)
+                                if before.content.get(t) != manifest.content.get(t)
+                            ),
+                        }
+                    )
+                manifest_text = manifest.model_dump_json(indent=2)
+                _write_text(tmp / "manifest.json", manifest_text)
+                info.update(
+                    version=number,
+                    changed=latest is not None,
+                    changes_version=latest.version if latest else None,
+                    changed_tables=manifest.changed_tables,
+                    manifest_id=manifest.id,
+                    manifest_sha256=hashlib.sha256(manifest_text.encode("utf-8")).hexdigest(),
+                )
+                _write_text(tmp / "submission.json", json.dumps(info, indent=2, ensure_ascii=False))
+                _fsync_dir(tmp)
+                target = period_dir / f"v{number:04d}"
+                os.rename(tmp, target)  # the commit: a version is complete or absent
+                _fsync_dir(period_dir)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            return StoredVersion(target, info)
+
+    def _write_version(
+        self,
+        tmp: Path,
+        folder: Path,
+        files: Mapping[str, Path],
+        month: int,
+        when: datetime,
+        reg: Registry,
+        progress: Callable[[str, int, int], None] | None,
+    ) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        names = _parents_first(files, reg)
+        parents_needed = {
+            reg.tables[n].reaches_person_via[0]: reg.tables[n].reaches_person_via[2]  # type: ignore[index]
+            for n in names
+            if reg.tables[n].reaches_person_via is not None
+        }
+        parent_buckets: dict[str, pd.Series] = {}
+        records = []
+        quarantines = []
+        accounting = []
+        tables: dict[str, dict[str, Any]] = {}
+
+        def reader(name: str) -> Callable[[], Any]:
+            def read() -> Any:
+                if progress:
+                    progress(name, names.index(name), len(names))
+                return read_table_file(files[name])
+
+            return read
+
+        validated = validate_tables(
+            {n: reader(n) for n in names},
+            reg,
+            on_read=lambda name, raw, acc: records.append(file_record(name, raw, acc)),
+        )
+        for name, frame, quarantine, acc in validated:
+            decl = reg.tables[name]
+            persons = row_persons(frame, decl)
+            if persons is not None:
+                buckets = person_buckets(persons, self.buckets)
+            elif decl.reaches_person_via is not None and decl.reaches_person_via[0] in (
+                parent_buckets
+            ):
+                _, here, _ = decl.reaches_person_via
+                buckets = buckets_via(frame[here], parent_buckets[decl.reaches_person_via[0]])
+            else:
+                buckets = np.full(len(frame), SHARED, dtype=np.int16)
+            if name in parents_needed:
+                there = parents_needed[name]
+                lookup = pd.Series(buckets, index=frame[there].astype("str").to_numpy())
+                parent_buckets[name] = lookup[~lookup.index.duplicated()]
+            tables[name] = _write_table(tmp / "tables" / name, frame, buckets, decl)
+            quarantines.append(quarantine)
+            accounting.append(acc)
+            del frame
+        q = [x for x in quarantines if len(x)]
+        quarantine = (
+            pd.concat(q, ignore_index=True) if q else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+        )
+        quarantine = quarantine.astype(
+            {"table": "str", "file": "str", "column": "str", "value": "str", "reason": "str"}
+        )
+        quarantine["row"] = quarantine["row"].astype("int64")
+        pq.write_table(
+            pa.Table.from_pandas(quarantine, preserve_index=False), tmp / "quarantine.parquet"
+        )
+        acc_frame = pd.DataFrame(
+            accounting, columns=["table", "file", "read", "loaded", "quarantined"]
+        )
+        pq.write_table(
+            pa.Table.from_pandas(acc_frame, preserve_index=False), tmp / "accounting.parquet"
+        )
+        manifest = Manifest(
+            period=format_period(month),
+            dataset=str(folder.resolve()),
+            received_at=when.isoformat(),
+            files=records,
+        )
+        _write_text(tmp / "manifest.json", manifest.model_dump_json(indent=2))
+        due = submission_due(month)
+        return {
+            "period": format_period(month),
+            "received_at": when.isoformat(),
+            "due_date": due.isoformat(),
+            "late": when.astimezone(CST).date() > due,
+            "person_buckets": self.buckets,
+            "tables": tables,
+            "rows_read": int(acc_frame["read"].sum()),
+            "rows_loaded": int(acc_frame["loaded"].sum()),
+            "rows_quarantined": int(acc_frame["quarantined"].sum()),
+            "intake_seconds": round(time.perf_counter() - t0, 3),
+        }
+
+    # -- reading data ------------------------------------------------------------------------
+
+    def read_table(
+        self,
+        versions: list[StoredVersion],
+        table: str,
+        columns: Iterable[str] | None = None,
+        buckets: Iterable[int] | None = None,
+        since: int | None = None,
+    ) -> pd.DataFrame | None:
+        """One table of the data made of ``versions`` (oldest month first): the rows of the
+        given person buckets (None: all) and the shared rows, only ``columns`` (None: all),
+        only rows whose period is ``since`` or later (tables with a period column). A row of a
+        later month replaces the row with the same key of an earlier one. None when no version
+        has the table."""
+        having = [v for v in versions if table in v.tables]
+        if not having:
+            return None
+        bucket_list = list(buckets) if buckets is not None else None
+        parts = []
+        for i, v in enumerate(having):
+            meta = v.tables[table]
+            frame = _read_part(v, table, meta, columns, bucket_list, since)
+            later = having[i + 1 :]
+            if later and meta["key"] and len(frame):
+                frame = _drop_replaced(frame, meta["key"], later, table)
+            parts.append(frame)
+        if len(parts) == 1:
+            return parts[0]
+        return pd.concat(parts, ignore_index=True)
+
+
+def open_store(path: str | Path, create: bool = False) -> Store:
+    """Open the store in ``path``. With ``create``, a new or empty folder becomes a store;
+    a folder that is neither a store nor empty is refused."""
+    root = Path(path)
+    if create and not (root / "fundrules-store.json").is_file():
+        info = create_marker(root)
+    else:
+        info = read_marker(root)
+    return Store(root, info)
+
+
+# -- helpers of this module -------------------------------------------------------------------
+
+
+def _month(period: str) -> int:
+    try:
+        return parse_period(period)
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+
+
+@contextmanager
+def _period_lock(period_dir: Path, period: str) -> Iterator[None]:
+    lock = period_dir / ".lock"
+    fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IntakeLocked(
+                f"another intake of period {period} is running in this store "
+                f"(lock {lock}); wait for it to finish, then submit again"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock; a killed process releases it too
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _write_text(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _parents_first(files: Mapping[str, Path], reg: Registry) -> list[str]:
+    """Tables in an order where a table that others reach their person through comes first."""
+    names = list(files)
+    parents = {
+        reg.tables[n].reaches_person_via[0]  # type: ignore[index]
+        for n in names
+        if reg.tables[n].reaches_person_via is not None
+    }
+    return [n for n in names if n in parents] + [n for n in names if n not in parents]
+
+
+def _write_table(folder: Path, frame: pd.DataFrame, buckets: np.ndarray, decl: Any) -> dict:
+    """Write one validated table, one file per person bucket, rows sorted by period within a
+    file (so that row-group statistics let a run skip months), each with its row number."""
+    folder.mkdir(parents=True)
+    n = len(frame)
+    frame = frame.assign(**{ROW: np.arange(n, dtype=np.int64)})
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pcol = decl.period_column if decl.period_column in frame else None
+    period = (
+        frame[pcol].fillna(-1).to_numpy(dtype=np.int64) if pcol else np.zeros(n, dtype=np.int64)
+    )
+    order = np.lexsort((np.arange(n), period, buckets))
+    sorted_buckets = buckets[order]
+    bounds = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]]) if n else []
+    wrote_shared = False
+    for i, start in enumerate(bounds):
+        end = bounds[i + 1] if i + 1 < len(bounds) else n
+        b = int(sorted_buckets[start])
+        name = "part-shared.parquet" if b == SHARED else f"part-{b}.parquet"
+        wrote_shared |= b == SHARED
+        pq.write_table(table.take(order[start:end]), folder / name, row_group_size=ROW_GROUP)
+    if not wrote_shared:  # every table has its shared part: its schema, even with no rows
+        pq.write_table(table.slice(0, 0), folder / "part-shared.parquet")
+    return {
+        "rows": n,
+        "columns": [c for c in frame.columns if c != ROW],
+        # Parquet has no seconds timestamps: the unit is restored on read
+        "datetime_units": {
+            c: str(frame[c].dtype)
+            for c in frame.columns
+            if pd.api.types.is_datetime64_dtype(frame[c].dtype)
+        },
+        "key": list(decl.key),
+        "period_column": pcol,
+    }
+
+
+def _read_part(
+    v: StoredVersion,
+    table: str,
+    meta: Mapping[str, Any],
+    columns: Iterable[str] | None,
+    buckets: list[int] | None,
+    since: int | None,
+) -> pd.DataFrame:
+    files = v.table_files(table, buckets)
+    have = meta["columns"]
+    wanted = have if columns is None else [c for c in have if c in set(columns)]
+    pcol = meta.get("period_column")
+    dataset = pads.dataset([str(f) for f in files], format="parquet")
+    flt = None
+    if since is not None and pcol:
+        flt = pads.field(pcol) >= since
+    t = dataset.to_table(columns=[*wanted, ROW], filter=flt)
+    if t.num_rows > 1:
+        t = t.take(pa.compute.sort_indices(t[ROW]))
+    frame = t.drop_columns([ROW]).to_pandas()
+    for c, dtype in meta.get("datetime_units", {}).items():
+        if c in frame and str(frame[c].dtype) != dtype:
+            frame[c] = frame[c].astype(dtype)
+    return frame
+
+
+def _drop_replaced(
+    frame: pd.DataFrame, key: list[str], later: list[StoredVersion], table: str
+) -> pd.DataFrame:
+    """Drop the rows of ``frame`` whose key a later version of the table also has."""
+    if not all(k in frame for k in key):
+        return frame
+    keys = []
+    for v in later:
+        if table in v.tables:
+            files = v.table_files(table, None)
+            keys.append(
+                pads.dataset([str(f) for f in files], format="parquet")
+                .to_table(columns=key)
+                .to_pandas()
+            )
+    if not keys:
+        return frame
+    later_keys = pd.MultiIndex.from_frame(pd.concat(keys, ignore_index=True).astype("str"))
+    mine = pd.MultiIndex.from_frame(frame[key].astype("str"))
+    return frame[~mine.isin(later_keys)].reset_index(drop=True)
+
+
+__all__ = ["IntakeLocked", "Store", "StoreError", "StoredVersion", "open_store", "submission_due"]
