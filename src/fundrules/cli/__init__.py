@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (command modules register themselves)
     classifying,
     demo,
     intake,
+    reporting,
     screening,
     synth,
 )

@@ -1,0 +1,33 @@
+"""Reports people read and sign (Art. 14–16): the monthly summary (one self-contained HTML file),
+the agency workbooks (.xlsx), the supervision notice and the major-incident report (.docx).
+
+Each report is a function that writes one file and returns its path; the data behind the monthly
+summary is :class:`MonthlySummary`, plain DataFrames a host system can render itself.
+"""
+
+from __future__ import annotations
+
+from .capitals import amount_in_capitals
+from .charts import Bar, Chart, bar_chart, column_chart, stacked_bar_chart
+from .errors import ReportInputError, TemplateError
+from .monthly import monthly, render_monthly, write_monthly
+from .sections import ReportSection
+from .summary import COLUMNS, MonthlySummary, summary_from_output
+
+__all__ = [
+    "COLUMNS",
+    "Bar",
+    "Chart",
+    "MonthlySummary",
+    "ReportInputError",
+    "ReportSection",
+    "TemplateError",
+    "amount_in_capitals",
+    "bar_chart",
+    "column_chart",
+    "monthly",
+    "render_monthly",
+    "stacked_bar_chart",
+    "summary_from_output",
+    "write_monthly",
+]
