@@ -124,7 +124,9 @@ def _cell(row: pd.Series, col: Column) -> str:
     if col.kind == "labelcode" and col.table is not None:
         return f"<td>{escape(labels.with_code(col.table, text))}</td>"
     if col.kind == "label" and col.table is not None:
-        return f'<td class="label" title="{escape(text)}">{escape(labels.name(col.table, text))}</td>'
+        return (
+            f'<td class="label" title="{escape(text)}">{escape(labels.name(col.table, text))}</td>'
+        )
     if col.kind == "code":
         return f'<td class="code"><span class="code">{escape(text)}</span></td>'
     return f"<td>{escape(text)}</td>"
