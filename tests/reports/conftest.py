@@ -315,8 +315,6 @@ def screened(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--classify",
         "--classify-config",
         DEMO_CONFIG,
-        "--state-dir",
-        root / "state",
     )
     assert run.returncode == 0, run.stderr
     return out
