@@ -13,6 +13,7 @@ from .errors import ReportInputError, TemplateError
 from .monthly import monthly, render_monthly, write_monthly
 from .sections import ReportSection
 from .summary import COLUMNS, MonthlySummary, summary_from_output
+from .workbook import agency_workbook
 
 __all__ = [
     "COLUMNS",
@@ -22,6 +23,7 @@ __all__ = [
     "ReportInputError",
     "ReportSection",
     "TemplateError",
+    "agency_workbook",
     "amount_in_capitals",
     "bar_chart",
     "column_chart",
