@@ -1,55 +1,22 @@
-"""Test kit for the maternity plugin: valid ids, rows as a CSV holds them, one screening call.
-
-The registry holds the core and this plugin only (not whatever else is installed), so the tests
-do not depend on colleagues' plugins.
-"""
+"""The maternity plugin's tests use the rule authors' kit (fundrules.testing.RuleKit) with a
+registry of the core and this plugin only, plus builders for maternity rows."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import fundrules_maternity.plugin
-import pandas as pd
 import pytest
 
-import fundrules
-from fundrules.plugins import build_registry
-from fundrules.schema.identifiers import ric_check_characters, uscc_check_characters
+from fundrules.testing import RuleKit, kit_registry
 
 
-class MaternityKit:
-    """Builders for maternity rows and a screen of one indicator."""
-
-    def __init__(self, registry: Any) -> None:
-        self.registry = registry
-        self._n = 0
-
+class MaternityKit(RuleKit):
     @staticmethod
     def pid(birth: str = "19950101", seq: int = 2, region: str = "120101") -> str:
         """A valid resident id; odd ``seq`` = male, even = female (the default)."""
-        body = f"{region}{birth.replace('-', '')}{seq:03d}"
-        return body + ric_check_characters(pd.Series([body]))[0]
-
-    @staticmethod
-    def eid(n: int = 1) -> str:
-        """A valid unified social credit code."""
-        body = f"91120000{n:09d}"
-        return body + uscc_check_characters(pd.Series([body]))[0]
-
-    @staticmethod
-    def person(pid: str, **over: str) -> dict[str, str]:
-        """A ``persons`` row agreeing with the id (unless overridden)."""
-        row = {
-            "person_id": pid,
-            "sex": "M" if int(pid[16]) % 2 else "F",
-            "birth_date": f"{pid[6:10]}-{pid[10:12]}-{pid[12:14]}",
-            "region_code": pid[:6],
-        }
-        row.update(over)
-        return row
+        return RuleKit.pid(birth, seq, region)
 
     def claim(
         self,
@@ -67,12 +34,11 @@ class MaternityKit:
         claim_id: str | None = None,
     ) -> dict[str, str | None]:
         """A claim; by default a birth at the maximum days, paid exactly at the formula."""
-        self._n += 1
         if amount is None:
             fen = round(Decimal(wage) * 100 * int(days) / 30)
             amount = f"{fen // 100}.{fen % 100:02d}"
         return {
-            "claim_id": claim_id or f"c{self._n}",
+            "claim_id": claim_id or self.next_id("c"),
             "person_id": pid,
             "employer_id": employer or self.eid(),
             "event_type": event_type,
@@ -92,21 +58,10 @@ class MaternityKit:
         period: str = "2025-06",
         btype: str = "maternity_allowance",
         **extra: str,
-    ) -> dict[str, str]:
-        self._n += 1
-        row = {
-            "payment_id": f"p{self._n}",
-            "person_id": pid,
-            "insurance": "maternity",
-            "benefit_type": btype,
-            "period": period,
-            "amount": amount,
-            "paid_date": f"{period}-15",
-        }
-        row.update(extra)
-        return row
+    ) -> dict[str, str | None]:
+        return self.benefit(pid, "maternity", btype, amount, period, paid_day=15, **extra)
 
-    def enrollment(
+    def enrollment(  # type: ignore[override]
         self,
         pid: str,
         employer: str,
@@ -114,14 +69,7 @@ class MaternityKit:
         end: str | None = None,
         insurance: str = "maternity",
     ) -> dict[str, str | None]:
-        return {
-            "person_id": pid,
-            "insurance": insurance,
-            "scheme": "employee",
-            "employer_id": employer,
-            "start_date": start,
-            "end_date": end,
-        }
+        return RuleKit.enrollment(pid, insurance, start, end, employer_id=employer)
 
     def coworkers(
         self, employer: str, n: int, start: str = "2015-01-01", first_seq: int = 100
@@ -132,52 +80,12 @@ class MaternityKit:
             for i in range(n)
         ]
 
-    def employer(self, eid: str, established: str = "2010-01-01") -> dict[str, str]:
-        return {"employer_id": eid, "region_code": "120101", "established_date": established}
-
-    def dataset(self, tables: Mapping[str, list[dict]], period: str = "2025-06") -> Any:
-        frames = {k: pd.DataFrame(v, dtype="object") for k, v in tables.items()}
-        ds = fundrules.dataset_from_frames(frames, period, registry=self.registry)
-        assert ds.quarantine.empty, ds.quarantine.to_string()
-        return ds
-
-    def screen(
-        self,
-        code: str,
-        tables: Mapping[str, list[dict]],
-        period: str = "2025-06",
-        params: Mapping[str, Any] | None = None,
-    ) -> pd.DataFrame:
-        """Suspicions of one indicator (asserting it ran and nothing was quarantined)."""
-        ds = self.dataset(tables, period)
-        res = fundrules.screen(
-            ds,
-            indicators=[code],
-            params={code: params} if params else None,
-            registry=self.registry,
-        )
-        assert res.failed.empty, res.failed.to_string()
-        assert res.skipped.empty, res.skipped.to_string()
-        return res.suspicions
-
-    @staticmethod
-    def flagged(s: pd.DataFrame) -> dict[str, Decimal]:
-        """subject_id → amount_at_risk."""
-        return dict(zip(s["subject_id"], s["amount_at_risk"], strict=True))
-
-    @staticmethod
-    def records(s: pd.DataFrame, subject_id: str) -> list[dict]:
-        row = s[s["subject_id"] == subject_id].iloc[0]
-        return json.loads(row["evidence"])["records"]
-
 
 @pytest.fixture(scope="session")
 def registry() -> Any:
-    return build_registry(
-        entry_points=False, extra_plugins=[("maternity", fundrules_maternity.plugin.plugin)]
-    )
+    return kit_registry(("maternity", fundrules_maternity.plugin.plugin))
 
 
 @pytest.fixture
 def kit(registry: Any) -> MaternityKit:
-    return MaternityKit(registry)
+    return MaternityKit(registry, insurance="maternity")

@@ -9,6 +9,8 @@
   its stricter parameters), checked over generated data, with a shrunk example on failure.
 - :func:`run_case_file`: an indicator's tests as data (YAML), also collected by pytest through
   ``fundrules.testing.pytest_plugin``.
+- :class:`RuleKit` (and :func:`kit_registry`): the kit for a plugin's own tests: valid ids, row
+  builders, one indicator screened, its flagged subjects.
 - :mod:`fundrules.testing.profiles`: the ``ci`` and ``thorough`` Hypothesis profiles.
 
 The guide: docs/plugin-guide.md.
@@ -36,6 +38,7 @@ from .contract import (
     check_indicator,
     input_subjects,
 )
+from .kit import RuleKit, kit_registry
 from .partition import split_dataset, subjects_in
 from .profiles import load_profile, register_profiles
 from .strategies import RawDataset, credit_codes, datasets, person_ids
@@ -51,6 +54,7 @@ __all__ = [
     "Coverage",
     "GeneratorError",
     "RawDataset",
+    "RuleKit",
     "assert_case_file",
     "case_coverage",
     "check_indicator",
@@ -58,6 +62,7 @@ __all__ = [
     "datasets",
     "find_case_files",
     "input_subjects",
+    "kit_registry",
     "load_case_file",
     "load_profile",
     "person_ids",
