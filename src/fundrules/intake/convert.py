@@ -9,6 +9,7 @@ the caller decides whether a column may be empty.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,8 @@ import pyarrow.compute as pc
 
 from fundrules.schema import Column
 
-Converted = tuple[pd.Series, np.ndarray, str]
+# reason: one text for every bad cell, or an array of one text per cell
+Converted = tuple[pd.Series, np.ndarray, str | np.ndarray]
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "是", "y", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "否", "n", "f", ""})
@@ -163,70 +165,225 @@ def to_period(raw: pd.Series, column: Column) -> Converted:
     return out, bad, "not a period (YYYY-MM)"
 
 
-def _decimal_units(raw: pd.Series, places: int, signed: bool) -> tuple[pd.Series, np.ndarray, str]:
-    """Exact integer units of 10**-places yuan, from text, floats, ints or decimals."""
-    scale = 10**places
+# Amounts are kept as int64 units (fen for money, 1/10000 yuan for prices) and published as
+# decimal(18, 2): at most 18 digits of units, which int64 holds too (docs/decisions.md D41).
+UNIT_DIGITS = 18
+FLOAT_EXACT = 2**53  # beyond this a float cannot tell neighbouring units apart
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－", "0123456789.+-")
+_AMOUNT_TEXT = r"^(?P<sign>[+-]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?$"
+
+# per-cell outcome of the amount parsers
+_OK, _NOT_AMOUNT, _OUT_OF_RANGE, _FLOAT_TOO_BIG, _NOT_NUMBER_TYPE = range(5)
+
+
+def _amount_reasons(places: int) -> dict[int, str]:
+    limit = f"{10 ** (UNIT_DIGITS - places) - 1:,}.{'9' * places}"
+    return {
+        _NOT_AMOUNT: f"not an amount with at most {places} decimals",
+        _OUT_OF_RANGE: f"amount out of range: more than {limit} yuan (not an amount? "
+        "an account or id number in an amount column)",
+        _FLOAT_TOO_BIG: "amount stored as a floating-point number too large to be exact to "
+        f"1/{10**places} yuan: store it as text or decimal",
+        _NOT_NUMBER_TYPE: "not an amount (a date or other value in an amount column)",
+    }
+
+
+def _decimal_units(raw: pd.Series, places: int, signed: bool) -> Converted:
+    """Exact integer units of 10**-places yuan from text, decimals, integers or floats — never
+    through a float for text or decimals; a range check against int64 and decimal(18, 2); a
+    per-cell reason for each cell that is not an amount (D41)."""
     n = len(raw)
-    units = np.zeros(n, dtype=np.int64)
-    ok = np.zeros(n, dtype=bool)
     empty = is_empty(raw)
-    reason = f"not an amount with at most {places} decimals"
     arrow = getattr(raw.array, "_pa_array", None)
-    if arrow is not None and pa.types.is_decimal(arrow.type):
-        # exact through float64 for any amount below 4.5e13 yuan, then checked for extra places
-        as_float = pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False)
-        return _float_units(pd.Series(as_float, index=raw.index), places, signed, empty)
-    elif pd.api.types.is_integer_dtype(raw.dtype):
-        units = raw.fillna(0).astype("int64").to_numpy() * scale
-        ok = ~empty
+    if arrow is not None and (
+        pa.types.is_decimal(arrow.type)
+        or pa.types.is_string(arrow.type)
+        or pa.types.is_large_string(arrow.type)
+    ):
+        cells = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+        units, status = _units_from_arrow(cells, places)
+    elif pd.api.types.is_integer_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        units, status = _units_from_ints(raw, places)
     elif pd.api.types.is_float_dtype(raw.dtype):
-        return _float_units(raw, places, signed, empty)
+        units, status = _units_from_floats(raw.to_numpy(dtype="float64", na_value=np.nan), places)
     else:
-        if raw.dtype == object:
-            numeric = _numeric_cells(raw)
-            if numeric.any():
-                fl = pd.to_numeric(raw.where(numeric), errors="coerce").astype("float64")
-                fu, fbad, _ = _float_units(fl, places, signed, ~numeric)
-                units[numeric] = fu.to_numpy()[numeric]
-                ok[numeric] = ~fbad[numeric]
-        else:
-            numeric = np.zeros(n, dtype=bool)
-        text = raw.where(~numeric).astype("str").str.strip()
-        pattern = rf"^[+-]?(\d+(\.\d{{0,{places}}}0*)?|\.\d{{1,{places}}}0*)$"
-        matched = text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool) & ~numeric
-        if matched.any():
-            fl = pd.to_numeric(text[matched], errors="coerce").to_numpy(dtype="float64")
-            units[matched] = np.rint(fl * scale).astype(np.int64)
-            ok[matched] = True
-    bad = ~empty & ~ok
+        units, status = _units_from_objects(raw, places)
+    status[empty] = _OK
+    units[empty] = 0
+    bad = status != _OK
+    reasons = np.full(n, "", dtype=object)
+    for code, why in _amount_reasons(places).items():
+        reasons[status == code] = why
     if not signed:
-        negative = ok & (units < 0)
+        negative = ~bad & (units < 0)
         if negative.any():
             bad |= negative
-            reason = f"not an amount with at most {places} decimals, or negative"
+            reasons[negative] = "negative amount in a column that cannot be negative"
     out = pd.Series(units, index=raw.index, dtype="Int64")
     out[empty | bad] = pd.NA
-    return out, bad, reason
+    return out, bad, reasons
 
 
-def _float_units(
-    raw: pd.Series, places: int, signed: bool, empty: np.ndarray
-) -> tuple[pd.Series, np.ndarray, str]:
+def _units_from_arrow(cells: pa.Array, places: int) -> tuple[np.ndarray, np.ndarray]:
+    """Arrow decimals or text → units. The common case (clean decimal text, or decimals of at most
+    ``places`` decimals) is one exact Arrow cast to decimal128(38, places) whose unscaled integers
+    are the units; anything else goes through the exact text parser."""
+    if pa.types.is_decimal(cells.type):
+        fast = _units_from_decimal(cells, places)
+        return fast if fast is not None else _units_from_text(pc.cast(cells, pa.string()), places)
+    if not isinstance(cells, pa.StringArray):
+        cells = pc.cast(cells, pa.string())
+    text = pc.utf8_trim_whitespace(cells)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[
+        text.offset : text.offset + len(text) + 1
+    ]
+    data = text.buffers()[2]
+    body = (
+        np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+        if data is not None and len(offsets)
+        else np.zeros(0, np.uint8)
+    )
+    if np.isin(body, _PLAIN_BYTES).all():  # digits, point and sign only: no exponent, no blanks
+        nonempty = pc.if_else(pc.equal(pc.utf8_length(text), 0), pa.scalar(None, pa.string()), text)
+        try:
+            fast = _units_from_decimal(pc.cast(nonempty, pa.decimal128(38, places)), places)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            fast = None
+        if fast is not None:
+            units, status = fast
+            status[~pc.is_valid(nonempty).to_numpy(zero_copy_only=False)] = _NOT_AMOUNT
+            return units, status
+    return _units_from_text(text, places)
+
+
+_PLAIN_BYTES = np.frombuffer(b"0123456789.+-", dtype=np.uint8)
+
+
+def _units_from_decimal(cells: pa.Array, places: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Decimals → units through their unscaled 128-bit integers (exact), or None when the values
+    do not rescale to ``places`` decimals exactly (the text parser then says which cells fail)."""
+    try:
+        cells = pc.cast(cells, pa.decimal128(38, places))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    n = len(cells)
+    words = np.frombuffer(cells.buffers()[1], dtype=np.int64)[
+        2 * cells.offset : 2 * (cells.offset + n)
+    ]
+    lo, hi = words[0::2], words[1::2]
+    valid = (
+        pc.is_valid(cells).to_numpy(zero_copy_only=False) if cells.null_count else np.ones(n, bool)
+    )
+    limit = 10**UNIT_DIGITS - 1
+    fits = (hi == (lo >> 63)) & (lo <= limit) & (lo >= -limit)
+    status = np.where(fits, _OK, _OUT_OF_RANGE).astype(np.int8)
+    status[~valid] = _OK  # empty cells: the caller's business
+    return np.where(fits & valid, lo, 0).astype(np.int64), status
+
+
+def _units_from_text(text: pa.Array, places: int) -> tuple[np.ndarray, np.ndarray]:
+    """Decimal text → units, exactly, with Arrow compute (no float anywhere). Full-width digits,
+    point and sign (`１００.００`) read as their ASCII forms; other non-ASCII text is no amount."""
+    n = len(text)
+    trimmed = pc.utf8_trim_whitespace(text)
+    ascii_ok = pc.fill_null(pc.string_is_ascii(trimmed), True)
+    if not pc.all(ascii_ok).as_py():
+        cells = trimmed.to_pylist()
+        fixed = [c.translate(_FULL_WIDTH) if c is not None else None for c in cells]
+        trimmed = pa.array(fixed, pa.string())
+    parts = pc.extract_regex(trimmed, _AMOUNT_TEXT)
+    matched = pc.fill_null(pc.is_valid(parts), False).to_numpy(zero_copy_only=False)
+    sign = pc.fill_null(pc.struct_field(parts, "sign"), "")
+    whole_raw = pc.fill_null(pc.struct_field(parts, "int"), "")
+    frac_raw = pc.fill_null(pc.struct_field(parts, "frac"), "")
+    has_digit = pc.greater(pc.add(pc.utf8_length(whole_raw), pc.utf8_length(frac_raw)), 0).to_numpy(
+        zero_copy_only=False
+    )
+    whole = pc.utf8_ltrim(whole_raw, "0")
+    frac = pc.utf8_rtrim(frac_raw, "0")
+    whole_len = pc.utf8_length(whole).to_numpy(zero_copy_only=False)
+    frac_len = pc.utf8_length(frac).to_numpy(zero_copy_only=False)
+    status = np.full(n, _NOT_AMOUNT, dtype=np.int8)
+    syntax = matched & has_digit & (frac_len <= places)
+    status[syntax] = _OK
+    status[syntax & (whole_len > UNIT_DIGITS - places)] = _OUT_OF_RANGE
+    digits = pc.binary_join_element_wise(whole, pc.utf8_rpad(frac, places, "0"), "")
+    digits = pc.if_else(pa.array(status == _OK), digits, "0")
+    digits = pc.if_else(pc.equal(pc.utf8_length(digits), 0), "0", digits)
+    units = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False).copy()
+    negative = pc.equal(sign, "-").to_numpy(zero_copy_only=False)
+    units[negative] = -units[negative]
+    return units, status
+
+
+def _units_from_ints(raw: pd.Series, places: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whole yuan as integers (int64, uint64, nullable, or Python ints) → units, range-checked
+    before scaling so that nothing wraps."""
+    limit = 10 ** (UNIT_DIGITS - places) - 1
+    if raw.dtype == object:
+        ints = [int(v) for v in raw]
+        big = np.array([abs(v) > limit for v in ints], dtype=bool)
+        whole = np.array([0 if b else v for v, b in zip(ints, big, strict=True)], dtype=np.int64)
+    else:
+        unsigned = pd.api.types.is_unsigned_integer_dtype(raw.dtype)
+        v = raw.to_numpy(dtype="uint64" if unsigned else "int64", na_value=0)
+        big = (v > limit) if unsigned else ((v > limit) | (v < -limit))
+        whole = np.where(big, 0, v).astype(np.int64)
+    status = np.where(big, _OUT_OF_RANGE, _OK).astype(np.int8)
+    return whole * 10**places, status
+
+
+def _units_from_floats(x: np.ndarray, places: int) -> tuple[np.ndarray, np.ndarray]:
+    """Floats (Parquet doubles, Excel numbers) → units when the float is exactly the nearest float
+    to a decimal of at most ``places`` decimals (1234.56 is; 0.1 + 0.2 is not)."""
     scale = 10**places
-    x = raw.to_numpy(dtype="float64", na_value=np.nan) * scale
-    r = np.rint(x)
-    close = np.abs(x - r) <= 1e-6 * np.maximum(1.0, np.abs(x) / scale) * scale
-    ok = ~empty & np.isfinite(x) & close
-    units = np.where(ok, r, 0).astype(np.int64)
-    bad = ~empty & ~ok
-    reason = f"not an amount with at most {places} decimals"
-    if not signed:
-        neg = ok & (units < 0)
-        bad |= neg
-        reason += ", or negative"
-    out = pd.Series(units, index=raw.index, dtype="Int64")
-    out[empty | bad] = pd.NA
-    return out, bad, reason
+    n = len(x)
+    status = np.full(n, _NOT_AMOUNT, dtype=np.int8)
+    finite = np.isfinite(x)
+    too_big = finite & (np.abs(np.where(finite, x, 0)) * scale >= FLOAT_EXACT)
+    fine = finite & ~too_big
+    r = np.rint(np.where(fine, x, 0) * scale)
+    exact = fine & (r / scale == np.where(fine, x, 0))
+    status[exact] = _OK
+    status[too_big] = _FLOAT_TOO_BIG
+    return np.where(exact, r, 0).astype(np.int64), status
+
+
+def _units_from_objects(raw: pd.Series, places: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mixed cells (Excel, in-memory frames): text and decimals as text, ints and floats by their
+    own rules, anything else (a date) is not an amount."""
+    n = len(raw)
+    units = np.zeros(n, dtype=np.int64)
+    status = np.full(n, _OK, dtype=np.int8)
+    values = raw.to_numpy(dtype=object)
+    kinds = np.array([_cell_kind(v) for v in values], dtype=np.int8) if n else np.zeros(0, np.int8)
+    for kind, parse in (
+        (1, lambda v: _units_from_text(pa.array([str(c) for c in v], pa.string()), places)),
+        (2, lambda v: _units_from_ints(pd.Series(list(v), dtype=object), places)),
+        (3, lambda v: _units_from_floats(np.asarray(v, dtype="float64"), places)),
+    ):
+        sel = kinds == kind
+        if sel.any():
+            u, st = parse(values[sel])
+            units[sel] = u
+            status[sel] = st
+    status[kinds == 4] = _NOT_NUMBER_TYPE
+    return units, status
+
+
+def _cell_kind(v: object) -> int:
+    """0 empty, 1 text/decimal, 2 integer, 3 float, 4 anything else."""
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return 0
+    if isinstance(v, bool):
+        return 4
+    if isinstance(v, int | np.integer):
+        return 2
+    if isinstance(v, float | np.floating):
+        return 3
+    if isinstance(v, str | Decimal):
+        return 1
+    return 4
 
 
 def to_money(raw: pd.Series, column: Column) -> Converted:

@@ -305,8 +305,13 @@ def load_table(
             bad_empty = empty & ~bad
             _mark(failing_col, bad_empty, len(reasons))
             reasons.append(f"{what} cell is empty|{column.name}")
-        _mark(failing_col, bad, len(reasons))
-        reasons.append(f"{reason}|{column.name}")
+        if isinstance(reason, str):
+            _mark(failing_col, bad, len(reasons))
+            reasons.append(f"{reason}|{column.name}")
+        else:  # a reason per cell (amounts: not an amount, out of range, negative …)
+            for why in pd.unique(reason[bad]):
+                _mark(failing_col, bad & (reason == why), len(reasons))
+                reasons.append(f"{why}|{column.name}")
         out[column.name] = values
         newly = np.flatnonzero(before & (failing_col >= 0))
         if len(newly):

@@ -151,7 +151,7 @@ def _read_parquet(path: Path, data: bytes, digest: str) -> RawTable:
         ) from None
     # dictionary-encoded and decimal columns stay Arrow-backed; the converters read them.
     frame = table.to_pandas(
-        types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None,
+        types_mapper=_pandas_type,
         date_as_object=False,  # date32 → datetime64, not millions of Python date objects
         self_destruct=True,  # free each Arrow column as it is converted
         split_blocks=True,
@@ -161,6 +161,16 @@ def _read_parquet(path: Path, data: bytes, digest: str) -> RawTable:
         if isinstance(frame[name].dtype, pd.CategoricalDtype):
             frame[name] = frame[name].astype("str")
     return RawTable(path, frame, np.arange(1, len(frame) + 1), digest, len(data))
+
+
+def _pandas_type(t: pa.DataType) -> object:
+    """Decimals stay Arrow-backed (the converters read them exactly); integers become pandas'
+    nullable integers, so that a column with empty cells is not turned into floats (D41)."""
+    if pa.types.is_decimal(t):
+        return pd.ArrowDtype(t)
+    if pa.types.is_integer(t):
+        return pd.api.types.pandas_dtype(str(t).replace("int", "Int").replace("uInt", "UInt"))
+    return None
 
 
 def _read_xlsx(path: Path, data: bytes, digest: str) -> RawTable:

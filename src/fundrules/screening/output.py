@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from fundrules.errors import InputError
 from fundrules.intake import QUARANTINE_COLUMNS
-from fundrules.outputs import RunWriter, mask_id
+from fundrules.outputs import RunWriter, mask_ids_in_text
 
 from .engine import ScreenResult
 from .suspicions import SUSPICION_COLUMNS
@@ -40,7 +40,7 @@ def _check_amounts(suspicions: pd.DataFrame) -> None:
         raise AmountOutOfRange(
             f"{len(big)} suspicion(s) have an amount at risk past decimal(18,2) "
             f"(±{AMOUNT_LIMIT} yuan), e.g. {row.get('indicator', '?')} for "
-            f"{row.get('subject_type', '?')} {mask_id(row.get('subject_id', '?'))}: "
+            f"{row.get('subject_type', '?')} {mask_ids_in_text(row.get('subject_id', '?'))}: "
             f"{Decimal(row['amount_at_risk']):.2f} yuan; such amounts come from wrong data "
             "(check the amounts of that subject), nothing was written"
         )
