@@ -29,18 +29,8 @@ def city(tmp_path_factory):
     return folder
 
 
-def _screen(data, out, *extra, state=None):
-    return fundrules(
-        "screen",
-        data,
-        "--period",
-        "2025-06",
-        "--out",
-        out,
-        "--state-dir",
-        state or out.parent / "st",
-        *extra,
-    )
+def _screen(data, out, *extra):
+    return fundrules("screen", data, "--period", "2025-06", "--out", out, *extra)
 
 
 def _consistent(out) -> str:
@@ -60,7 +50,7 @@ def _writing(out, current: str) -> bool:
     return any(d.name != current and any(d.iterdir()) for d in runs.iterdir())
 
 
-def _start(city, out, state, *args):
+def _start(city, out, *args):
     return subprocess.Popen(
         [
             sys.executable,
@@ -72,8 +62,6 @@ def _start(city, out, state, *args):
             "2025-06",
             "--out",
             str(out),
-            "--state-dir",
-            str(state),
             *args,
         ],
         stdout=subprocess.DEVNULL,
@@ -92,13 +80,13 @@ def _wait_for_writing(proc, out, current, limit) -> float:
 def test_a_screen_killed_at_random_points_leaves_the_previous_or_the_new_complete_run(
     city, tmp_path
 ):
-    out, state = tmp_path / "out", tmp_path / "st"
-    first = _screen(city, out, state=state)
+    out = tmp_path / "out"
+    first = _screen(city, out)
     assert first.returncode == 0, first.stderr
     runs = {_consistent(out)}
     # one whole run, timed: how long it takes, and how long its writing phase lasts
     started = time.monotonic()
-    proc = _start(city, out, state)
+    proc = _start(city, out)
     writing = _wait_for_writing(proc, out, read_marker(out)["run"], 600)
     assert proc.wait(timeout=600) == 0
     took, window = time.monotonic() - started, time.monotonic() - writing
@@ -107,7 +95,7 @@ def test_a_screen_killed_at_random_points_leaves_the_previous_or_the_new_complet
     outcomes = []
     for i in range(4):
         before = read_marker(out)["run"]
-        proc = _start(city, out, state, *(["--classify"] if i == 3 else []))
+        proc = _start(city, out, *(["--classify"] if i == 3 else []))
         if i % 2 == 0:  # anywhere in the run
             time.sleep(rng.uniform(0.2, took))
         else:  # in the writing phase, where a mixture could arise
@@ -120,7 +108,7 @@ def test_a_screen_killed_at_random_points_leaves_the_previous_or_the_new_complet
         assert now == before or now not in runs  # the previous run, or a new complete one
         runs.add(now)
     # the folder keeps working after every kill: a following run commits normally
-    last = _screen(city, out, state=state)
+    last = _screen(city, out)
     assert last.returncode == 0, last.stderr
     assert _consistent(out) not in runs
     assert len(list((out / ".fundrules" / "runs").iterdir())) == 1, "killed runs' leftovers swept"
