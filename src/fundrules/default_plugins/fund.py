@@ -425,7 +425,7 @@ class DepositRateParams(Params):
     legal_basis=LAW_ACCOUNTS + "; Social Insurance Law Art. 69 (value preservation)",
     reads=ACCOUNT_READS,
     subject="account",
-    partition=None,  # split-by-account equality not yet shown by check_indicator: treat as whole
+    partition="account",
     params=DepositRateParams,
 )
 def low_deposit_rate(ctx: ScreeningContext, p: DepositRateParams) -> pd.DataFrame:

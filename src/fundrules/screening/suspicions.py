@@ -77,14 +77,14 @@ def gather(
         s = ev[c]
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
             ev[c] = s.dt.strftime("%Y-%m-%d")
-    if "insurance" in h and h["insurance"].nunique() > 1:
-        ev.insert(0, "insurance", h["insurance"])
-    lines = (
-        ev.to_json(orient="records", lines=True, force_ascii=False).splitlines()
-        if len(ev.columns)
-        else ["{}"] * len(h)
-    )
     keys = h["subject_type"] + "\x00" + h["subject_id"]
+    lines = _record_lines(ev)
+    # a suspicion whose own rows mix insurances names each record's insurance (D11): decided per
+    # suspicion, so that its evidence never depends on other subjects' rows
+    mixed = (h.groupby(keys, sort=False)["insurance"].transform("nunique") > 1).to_numpy()
+    if mixed.any():
+        with_insurance = _record_lines(pd.concat([h[["insurance"]], ev], axis=1))
+        lines = [w if m else o for o, w, m in zip(lines, with_insurance, mixed, strict=True)]
     starts = np.flatnonzero(np.r_[True, keys.to_numpy()[1:] != keys.to_numpy()[:-1]])
     ends = np.r_[starts[1:], len(h)]
     evidence = [
@@ -119,6 +119,13 @@ def gather(
         },
         columns=SUSPICION_COLUMNS,
     ).astype({c: "object" for c in SUSPICION_COLUMNS})
+
+
+def _record_lines(ev: pd.DataFrame) -> list[str]:
+    """One JSON object per row of ``ev`` (``{}`` for a frame without columns)."""
+    if not len(ev.columns):
+        return ["{}"] * len(ev)
+    return ev.to_json(orient="records", lines=True, force_ascii=False).splitlines()
 
 
 def evidence_records(evidence: str) -> list[dict]:

@@ -51,6 +51,21 @@ def _vocab(vocab: Vocab, name: str, fallback: tuple[str, ...] = ()) -> list[str]
     return sorted(vocab.get(name, ())) or list(fallback)
 
 
+def _insurance(draw: st.DrawFn, world: World, insurances: list[str]) -> str:
+    """An insurance: the world's focus three times in four, when it has one."""
+    if world.focus in insurances and draw(st.sampled_from((True, True, True, False))):
+        return world.focus
+    return draw(st.sampled_from(insurances))
+
+
+def _benefit_type(draw: st.DrawFn, world: World, types: list[str]) -> str:
+    """A benefit type: one of the focus insurance's three times in four, where known."""
+    mine = [t for t in types if BENEFIT_INSURANCE.get(t) == world.focus]
+    if mine and draw(st.sampled_from((True, True, True, False))):
+        return draw(st.sampled_from(mine))
+    return draw(st.sampled_from(types))
+
+
 def _optional(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> Any:
     """An optional cell: empty when the boolean shrinks to False."""
     return draw(strategy) if draw(st.booleans()) else None
@@ -111,7 +126,7 @@ def enrollments_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) 
             rows.append(
                 {
                     "person_id": p.person_id,
-                    "insurance": draw(st.sampled_from(insurances)),
+                    "insurance": _insurance(draw, world, insurances),
                     "scheme": "employee" if employee else "resident",
                     "employer_id": draw(st.sampled_from(world.employers)).employer_id
                     if employee
@@ -134,7 +149,7 @@ def contributions_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built
                 if world.employers and draw(st.booleans())
                 else None
             )
-            offset = draw(st.sampled_from((0, -1, -2, -12, -24, -60, 1)))
+            offset = draw(st.sampled_from((0, 0, -1, -2, -12, -24, -60, 1)))
             period = P + offset
             back = offset <= -2 and draw(st.booleans())
             paid = first_day(P if back or offset >= 0 else period) + timedelta(
@@ -145,10 +160,12 @@ def contributions_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built
                 {
                     "person_id": p.person_id,
                     "employer_id": employer,
-                    "insurance": draw(st.sampled_from(insurances)),
+                    "insurance": _insurance(draw, world, insurances),
                     "period": period,
                     "base": base,
-                    "employer_amount": base * 16 // 100 if employer and draw(st.booleans()) else 0,
+                    "employer_amount": base * 16 // 100
+                    if employer and draw(st.sampled_from((True, True, False)))
+                    else 0,
                     "person_amount": base * 8 // 100,
                     "paid_date": min(paid, last_day(P + 1)),
                     "back_payment": back,
@@ -168,16 +185,18 @@ def benefits_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> 
     P = world.period
     rows: Rows = []
     for p in world.persons:
-        for _ in range(draw(st.integers(0, 2))):
-            btype = draw(st.sampled_from(types))
-            insurance = BENEFIT_INSURANCE.get(btype) or draw(st.sampled_from(insurances))
+        for _ in range(draw(st.sampled_from((1, 2, 0)))):
+            btype = _benefit_type(draw, world, types)
+            insurance = BENEFIT_INSURANCE.get(btype) or _insurance(draw, world, insurances)
             if insurance not in insurances:
                 insurance = insurances[0]
-            amount = draw(st.sampled_from((300000, 250000, 10000, 123456, 232001)))
+            amount = draw(  # monthly pensions and allowances, and lump sums
+                st.sampled_from((300000, 250000, 10000, 123456, 232001, 2500000, 2500001))
+            )
             offsets = draw(
                 st.lists(st.sampled_from((0, -1, 1, -2)), min_size=1, max_size=3, unique=True)
             )
-            account = _optional(draw, st.sampled_from(world.payee_accounts))
+            account = draw(st.sampled_from((*world.payee_accounts, None)))
             for off in sorted(offsets):
                 month = P + off
                 amt = amount
@@ -276,7 +295,7 @@ def national_benefits_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: B
     rows: Rows = []
     for p in world.persons:
         if draw(st.sampled_from((False, False, True))):
-            btype = draw(st.sampled_from(types))
+            btype = _benefit_type(draw, world, types)
             ins = BENEFIT_INSURANCE.get(btype, insurances[0])
             rows.append(
                 {
@@ -477,10 +496,18 @@ def medical_settlements_rows(draw: st.DrawFn, world: World, vocab: Vocab, built:
     for p in world.persons:
         previous: dict[str, Any] | None = None
         for _ in range(draw(st.sampled_from((0, 1, 2, 0, 3)))):
-            visit = draw(st.sampled_from(visit_types))
             relation = draw(
                 st.sampled_from(("independent", "transfer", "overlap", "split", "inside"))
             )
+            visit = draw(
+                st.sampled_from([v for v in ("inpatient",) if v in visit_types] + visit_types)
+            )
+            if previous is not None and relation == "inside":  # a visit while in hospital
+                visit = draw(
+                    st.sampled_from([v for v in visit_types if v != "inpatient"] or [visit])
+                )
+            elif previous is not None and relation != "independent" and "inpatient" in visit_types:
+                visit = "inpatient"  # a transfer, an overlapping stay, a readmission
             if previous is None or relation == "independent":
                 admit = draw(in_period)
             else:
@@ -495,9 +522,10 @@ def medical_settlements_rows(draw: st.DrawFn, world: World, vocab: Vocab, built:
                 discharge = admit + timedelta(days=draw(st.sampled_from((5, 0, 1, 2, 10, 16, 30))))
             else:
                 discharge = draw(st.sampled_from((None, admit)))
+            same = relation == "split" or draw(st.booleans())  # readmissions: same place
             provider = (
                 previous["provider_id"]
-                if previous is not None and draw(st.booleans())
+                if previous is not None and same
                 else draw(st.sampled_from(world.providers))
             )
             total = draw(st.sampled_from((50000, 1200000, 30000, 999999)))
@@ -508,7 +536,7 @@ def medical_settlements_rows(draw: st.DrawFn, world: World, vocab: Vocab, built:
                 "admit_date": admit,
                 "discharge_date": discharge,
                 "diagnosis_code": previous["diagnosis_code"]
-                if previous is not None and draw(st.booleans())
+                if previous is not None and same
                 else draw(st.sampled_from(ICD_CODES)),
                 "total_amount": total,
                 "fund_amount": total * draw(st.sampled_from((7, 10, 0))) // 10,
@@ -524,12 +552,12 @@ def medical_settlements_rows(draw: st.DrawFn, world: World, vocab: Vocab, built:
 
 def item_catalog_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
     rows: Rows = []
-    for code in ITEM_CODES[: draw(st.integers(0, len(ITEM_CODES)))]:
+    for code in ITEM_CODES[: draw(st.sampled_from((2, 0, 1, 3, 4)))]:
         rows.append(
             {
                 "item_code": code,
                 "name": _optional(draw, st.sampled_from(("阿莫西林胶囊", "CT检查", "床位费"))),
-                "restrict_sex": _optional(draw, st.sampled_from(("F", "M"))),
+                "restrict_sex": draw(st.sampled_from((None, "F", "M"))),
                 "min_age": _optional(draw, st.sampled_from((18, 60, 0))),
                 "max_age": _optional(draw, st.sampled_from((17, 59, 100))),
                 "max_daily_quantity": _optional(draw, st.sampled_from((3, 1, 2, 10))),
@@ -567,6 +595,10 @@ def medical_items_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built
         admit = s["admit_date"]
         discharge = s["discharge_date"] or admit
         for line in range(1, draw(st.integers(1, 3)) + 1):
+            if line > 1 and draw(st.sampled_from((False, False, True))):
+                # the same item again on the same day (重复收费, daily limits)
+                rows.append({**rows[-1], "line_no": line})
+                continue
             served = draw(
                 st.sampled_from(
                     (admit, discharge, admit - timedelta(days=1), discharge + timedelta(days=1))

@@ -5,9 +5,10 @@ value strategy biased towards the boundaries rules care about, and
 
 - columns that refer to a subject (``person_id``, ``employer_id``, ``refers_to=...``) draw from the
   world's shared pools, so rows of different tables name the same people;
-- an ``id`` or ``text`` column whose name is a key column of another generated table (e.g.
-  ``medical_items.settlement_id``) draws from that table's values, so joins hit; other id columns
-  draw from a pool of three values per name (``item_code_a`` and ``item_code_b`` share one);
+- an ``id`` or ``text`` column whose name is the key of another generated table (e.g.
+  ``medical_items.settlement_id``) draws from that table's values, so joins hit (no rows when
+  that table has none); other id columns draw from a pool of three values per name
+  (``item_code_a`` and ``item_code_b`` share one);
 - a table keyed by one ``id`` column numbers its rows; other keys are made unique by keeping the
   first row of each key;
 - the date columns of a row follow their declaration order (``accident_date`` ≤
@@ -193,16 +194,23 @@ def value_strategy(
 
 
 def _anchor(world: World, person_birth: date | None) -> st.SearchStrategy[date]:
+    """The first date of a row: near the period, or (for a row of a person) on or next to a
+    birthday — the one around the period (the person's own salient age), or a salient age."""
     near = dates_near(world.period)
     if person_birth is None:
         return near
+    years_now = world.start.year - person_birth.year
 
     def birthday(age_off: tuple[int, int]) -> date:
         age, off = age_off
         return add_months(person_birth, 12 * age) + timedelta(days=off)
 
     return st.one_of(
-        near, st.tuples(st.sampled_from(SALIENT_AGES), st.sampled_from((0, -1, 1))).map(birthday)
+        near,
+        st.tuples(st.sampled_from((years_now, years_now - 1)), st.sampled_from((0, -1, 1))).map(
+            birthday
+        ),
+        st.tuples(st.sampled_from(SALIENT_AGES), st.sampled_from((0, -1, 1))).map(birthday),
     )
 
 
@@ -220,7 +228,7 @@ def generic_rows(
     strategies: dict[str, st.SearchStrategy[Any] | None] = {}
     for c in table.columns:
         ref = referenced_table(table, c, tables)
-        if ref is not None and built.get(ref[0]):
+        if ref is not None and ref[0] in built:  # generated, maybe empty: only its keys
             values = sorted({r[ref[1]] for r in built[ref[0]] if r.get(ref[1]) is not None})
             strategies[c.name] = st.sampled_from(values) if values else None
         else:

@@ -23,9 +23,12 @@ _SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.larg
 
 
 def register_profiles() -> None:
-    """Register ``ci`` and ``thorough`` (idempotent)."""
+    """Register ``ci`` and ``thorough`` (idempotent: both derive from Hypothesis' ``default``,
+    not from whichever profile is loaded)."""
+    base = settings.get_profile("default")
     settings.register_profile(
         "ci",
+        parent=base,
         max_examples=CI_EXAMPLES,
         deadline=None,
         derandomize=True,
@@ -34,6 +37,7 @@ def register_profiles() -> None:
     )
     settings.register_profile(
         "thorough",
+        parent=base,
         max_examples=THOROUGH_EXAMPLES,
         deadline=None,
         print_blob=True,

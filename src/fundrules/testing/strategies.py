@@ -200,8 +200,11 @@ def _raw_datasets(
     max_persons: int,
     max_rows: int | None,
     faults: bool,
+    focus: str | None,
 ) -> RawDataset:
-    world = draw(worlds(month, max_persons=max_persons, faults=faults, needs=_needs(order)))
+    world = draw(
+        worlds(month, max_persons=max_persons, faults=faults, needs=_needs(order), focus=focus)
+    )
     built: dict[str, list[dict[str, Any]]] = {}
     frames: dict[str, pd.DataFrame] = {}
     limit = max_rows if max_rows is not None else 2 * max(len(world.persons), 1) + 1
@@ -226,6 +229,7 @@ def datasets(
     max_persons: int = 6,
     max_rows: int | None = None,
     faults: bool = False,
+    insurance: str | None = None,
 ) -> st.SearchStrategy[RawDataset]:
     """Raw datasets of ``period`` holding ``tables`` (all registered tables by default).
 
@@ -233,8 +237,10 @@ def datasets(
     person); ``max_rows`` bounds tables generated generically (default twice the persons, plus
     one). With ``faults``, some persons and employers carry the faults the ``data.*`` indicators
     look for (bad check characters, IDs that disagree with ``persons``, persons absent from
-    ``persons``); without, every ID is valid and agrees with its row. Either way the frames load
-    with nothing quarantined.
+    ``persons``); without, every ID is valid and agrees with its row. ``insurance`` makes most
+    payments, contributions and enrollments that insurance's (``check_indicator`` passes the
+    indicator's), so that rules about it meet their data. Either way the frames load with
+    nothing quarantined.
     """
     from fundrules.plugins import get_registry
 
@@ -245,4 +251,6 @@ def datasets(
     if unknown:
         raise ValueError(f"unknown table(s): {', '.join(unknown)}")
     order = _generation_order([reg.tables[n] for n in names])
-    return _raw_datasets(month, order, names, reg.vocabularies, max_persons, max_rows, faults)
+    return _raw_datasets(
+        month, order, names, reg.vocabularies, max_persons, max_rows, faults, insurance
+    )

@@ -110,6 +110,7 @@ class World:
     providers: tuple[str, ...]
     accounts: tuple[str, ...]
     payee_accounts: tuple[str, ...]
+    focus: str | None = None  # the insurance most rows are about (a hint, e.g. the indicator's)
     built: dict[str, list[dict[str, Any]]] = field(default_factory=dict, compare=False)
 
     @property
@@ -149,6 +150,7 @@ def dates_near(period: int, *, before_days: int = 800, after_days: int = 62) -> 
     start = first_day(period)
     return st.one_of(
         st.sampled_from(salient_dates(period)),
+        st.integers(-10, 40).map(lambda d: start + timedelta(days=d)),  # events of the period
         st.integers(-before_days, after_days).map(lambda d: start + timedelta(days=d)),
     )
 
@@ -268,10 +270,16 @@ def worlds(
     max_employers: int = 3,
     faults: bool = True,
     needs: frozenset[str] = frozenset({"person", "employer", "provider", "account"}),
+    focus: str | None = None,
 ) -> World:
     """The pools of one dataset; only those the tables use (``needs``) are drawn, so that a
     failing example has few choices to shrink. Sizes shrink towards empty pools."""
-    ps = draw(st.lists(persons(period, faults), max_size=max_persons)) if "person" in needs else []
+    # at least one person: an empty world is one example, and Hypothesis' few examples count
+    ps = (
+        draw(st.lists(persons(period, faults), min_size=1, max_size=max(max_persons, 1)))
+        if "person" in needs
+        else []
+    )
     es = (
         draw(st.lists(employers(period, faults), max_size=max_employers))
         if "employer" in needs
@@ -279,7 +287,7 @@ def worlds(
     )
     n_prov = draw(st.integers(0, 6)) if "provider" in needs else 0
     n_acc = draw(st.integers(0, 3)) if "account" in needs else 0
-    n_payee = draw(st.integers(1, 3)) if "payee" in needs else 1
+    n_payee = draw(st.integers(1, 2)) if "payee" in needs else 1
     return World(
         period=period,
         persons=_unique(ps, lambda p: p.person_id),
@@ -287,4 +295,5 @@ def worlds(
         providers=tuple(f"H{120000 + i:06d}" for i in range(1, n_prov + 1)),
         accounts=tuple(f"ACC{i:03d}" for i in range(1, n_acc + 1)),
         payee_accounts=tuple(f"62220200000000{i:02d}" for i in range(1, n_payee + 1)),
+        focus=focus,
     )

@@ -1,0 +1,17 @@
+"""Fixtures of the toolkit's own tests."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def plugin_args() -> list[str]:
+    """Arguments that load fundrules' pytest plugin in a pytester run: none once the ``pytest11``
+    entry point is installed (naming it again would register it twice)."""
+    installed = any(
+        e.value == "fundrules.testing.pytest_plugin" for e in entry_points(group="pytest11")
+    )
+    return [] if installed else ["-p", "fundrules.testing.pytest_plugin"]
