@@ -19,6 +19,7 @@ from .errors import (
     SchemaOutdated,
 )
 from .store import migrate, open_book, store_locations
+from .summary import SUMMARY_FRAMES, summary, summary_json
 from .workflow import ACTIONS, CONCLUSIONS, ESCALATION_KINDS, STATES, allowed_actions
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "CONCLUSIONS",
     "ESCALATION_KINDS",
     "STATES",
+    "SUMMARY_FRAMES",
     "ActResult",
     "ActionRefused",
     "CaseBook",
@@ -41,4 +43,6 @@ __all__ = [
     "open_book",
     "parse_date",
     "store_locations",
+    "summary",
+    "summary_json",
 ]

@@ -469,10 +469,21 @@ class CaseBook:
         with self.session() as s:
             rows = s.scalars(query).all()
         columns = [
-            "event_id", "case_id", "action", "outcome", "from_state", "to_state", "at",
-            "recorded_at", "actor_serial", "actor_role", "actor_agency", "reason", "details",
+            "event_id",
+            "case_id",
+            "action",
+            "outcome",
+            "from_state",
+            "to_state",
+            "at",
+            "recorded_at",
+            "actor_serial",
+            "actor_role",
+            "actor_agency",
+            "reason",
+            "details",
             "message",
-        ]  # fmt: skip
+        ]
         return pd.DataFrame(
             [
                 (
@@ -539,10 +550,18 @@ class CaseBook:
                 f"--as-of {day} is before the first case was opened ({first}); nothing existed then"
             )
         cols = [
-            Case.id.label("case_id"), Case.agency, Case.insurance, Case.subject_type,
-            Case.subject_id, Case.period, Case.dispatched_on, Case.received_on, Case.settled_on,
-            Case.consult_asked_on, Case.consult_answered_on,
-        ]  # fmt: skip
+            Case.id.label("case_id"),
+            Case.agency,
+            Case.insurance,
+            Case.subject_type,
+            Case.subject_id,
+            Case.period,
+            Case.dispatched_on,
+            Case.received_on,
+            Case.settled_on,
+            Case.consult_asked_on,
+            Case.consult_answered_on,
+        ]
         feedback_q = self._visible(
             select(*cols).where(
                 or_(Case.dispatch_due < day, Case.receipt_due < day),
@@ -577,10 +596,16 @@ class CaseBook:
             cases = s.scalars(select(Case).order_by(Case.id)).all()
             events = s.execute(
                 select(
-                    CaseEvent.case_id, CaseEvent.action, CaseEvent.at, CaseEvent.actor_role,
-                    CaseEvent.from_state, CaseEvent.to_state,
-                ).where(CaseEvent.outcome == "done").order_by(CaseEvent.id)
-            ).all()  # fmt: skip
+                    CaseEvent.case_id,
+                    CaseEvent.action,
+                    CaseEvent.at,
+                    CaseEvent.actor_role,
+                    CaseEvent.from_state,
+                    CaseEvent.to_state,
+                )
+                .where(CaseEvent.outcome == "done")
+                .order_by(CaseEvent.id)
+            ).all()
         from .tables import case_events_table, cases_table
 
         return {"cases": cases_table(cases), "case_events": case_events_table(events)}
@@ -825,10 +850,22 @@ def read_classified(out_dir: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     else:
         raise CaseError(f"--from {out}: no classified.parquet or classified.csv")
     needed = [
-        "indicator", "insurance", "subject_type", "subject_id", "period", "amount_at_risk",
-        "severity", "evidence", "rule_version", "problem_type", "typical", "major_grade",
-        "report_due", "action", "agency",
-    ]  # fmt: skip
+        "indicator",
+        "insurance",
+        "subject_type",
+        "subject_id",
+        "period",
+        "amount_at_risk",
+        "severity",
+        "evidence",
+        "rule_version",
+        "problem_type",
+        "typical",
+        "major_grade",
+        "report_due",
+        "action",
+        "agency",
+    ]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise CaseError(f"--from {out}: classified suspicions lack columns {', '.join(missing)}")

@@ -12,6 +12,7 @@ from fundrules.errors import InputError
 from fundrules.outputs import mask_ids_in_text
 
 from . import (  # noqa: F401  (command modules register themselves)
+    cases,
     catalog,
     classifying,
     demo,
