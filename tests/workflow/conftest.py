@@ -17,6 +17,7 @@ import pytest
 from fundrules.classification import classify, write_classification
 from fundrules.screening import SUSPICION_COLUMNS
 from fundrules.security import CertificateAuthority, Holder, Identity, load_identity
+from fundrules.store import open_store
 
 PG_ADMIN = os.environ.get("FUNDRULES_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CA_PASS = b"ca passphrase"
@@ -55,6 +56,7 @@ class PKI:
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory) -> PKI:
     folder = tmp_path_factory.mktemp("pki")
+    open_store(folder / "store", create=True)
     ca = CertificateAuthority.init(folder / "store" / "ca", REGION, CA_PASS)
     people, files = {}, {}
     for name, holder in PEOPLE.items():

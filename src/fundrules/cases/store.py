@@ -1,33 +1,26 @@
 """Where a store keeps its case database and certificate authority.
 
-The case database is a SQLite file inside the store folder unless a URL is given (``--db
-postgresql+psycopg://…``); the CA is ``STORE/ca``. When ``fundrules.store`` is installed, its
-``open_store(path).database_url`` names the default database.
+The case database is ``open_store(path).database_url`` (a SQLite file inside the store folder,
+unless the store names another) or a URL given with ``--db postgresql+psycopg://…``; the CA is
+``STORE/ca``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from fundrules.store import open_store
+
 from . import database
 from .book import CaseBook
 from .errors import CaseError
 
-DEFAULT_DB_NAME = "cases.sqlite"
-
 
 def store_locations(store: str | Path, db: str | None = None) -> tuple[str, Path]:
-    """(database URL, CA folder) of a store."""
-    folder = Path(store)
-    if not folder.is_dir():
-        raise CaseError(f"--store {folder}: no such folder")
-    if db:
-        return db, folder / "ca"
-    try:
-        from fundrules.store import open_store  # type: ignore[import-not-found]
-    except ImportError:
-        return f"sqlite:///{(folder / DEFAULT_DB_NAME).resolve()}", folder / "ca"
-    return open_store(folder).database_url, folder / "ca"
+    """(database URL, CA folder) of a store (it must be one: ``fundrules ca init`` or
+    ``fundrules intake`` makes a folder a store)."""
+    opened = open_store(Path(store))
+    return (db or opened.database_url), opened.root / "ca"
 
 
 def open_book(store: str | Path, db: str | None = None) -> CaseBook:

@@ -112,11 +112,13 @@ def ca_init(
     ),
     ca_passphrase_file: CaPass = None,
 ) -> None:
-    """Create the region's certificate authority in STORE/ca."""
+    """Create the region's certificate authority in STORE/ca (a new folder becomes a store)."""
     phrase = read_passphrase(
         ca_passphrase_file, CA_PASSPHRASE_FILE_ENV, "the new CA key", confirm=True
     )
-    store.mkdir(parents=True, exist_ok=True)
+    from fundrules.store import open_store
+
+    open_store(store, create=True)  # a new or empty folder becomes a store
     ca = CertificateAuthority.init(_ca_folder(store), region, phrase, organisation=org)
     console.print(
         f"certificate authority of region {ca.region} in {shown(ca.folder)} "
