@@ -59,7 +59,7 @@ def test_every_indicator_has_metadata_docs_and_a_case_file():
         assert m.insurance == "injury"
         assert m.legal_basis and m.description and m.name_zh
         assert (m.subject, m.partition) == ("person", "person")
-        assert (cases / f"test_{m.code.split('.')[1]}.yaml").is_file(), m.code
+        assert (cases / f"{m.code.split('.')[1]}.cases.yaml").is_file(), m.code
         assert f"`{m.code}`" in readme, m.code
     double = next(i for i in INDICATORS if i.code == "injury.double_claim_with_medical")
     assert "medical_settlements" in double.meta.reads

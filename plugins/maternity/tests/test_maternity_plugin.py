@@ -76,7 +76,7 @@ def test_every_indicator_has_metadata_docs_and_a_case_file():
         assert m.legal_basis and m.description and m.name_zh
         want = "employer" if m.code == "maternity.employer_claim_concentration" else "person"
         assert m.subject == want
-        assert (cases / f"test_{m.code.split('.')[1]}.yaml").is_file(), m.code
+        assert (cases / f"{m.code.split('.')[1]}.cases.yaml").is_file(), m.code
         assert f"`{m.code}`" in readme, m.code
     reads = {ind.code: set(ind.meta.reads) for ind in INDICATORS}
     assert {c for c, r in reads.items() if "benefits" in r} == PAYMENT_BASED

@@ -55,7 +55,7 @@ def test_every_indicator_has_metadata_docs_and_a_case_file():
         m = ind.meta
         assert m.insurance == "unemployment" and m.subject == "person" and m.partition == "person"
         assert m.legal_basis and m.description and m.name_zh
-        assert (cases / f"test_{m.code.split('.')[1]}.yaml").is_file(), m.code
+        assert (cases / f"{m.code.split('.')[1]}.cases.yaml").is_file(), m.code
         assert f"`{m.code}`" in readme, m.code
 
 

@@ -16,32 +16,86 @@
 The guide: docs/plugin-guide.md.
 """
 
-from .cases import (
-    Case,
-    CaseFailed,
-    CaseFileError,
-    CaseOutcome,
-    Coverage,
-    assert_case_file,
-    case_coverage,
-    find_case_files,
-    load_case_file,
-    plugin_root,
-    run_case,
-    run_case_file,
-)
-from .contract import (
-    PROPERTIES,
-    ContractReport,
-    ContractViolation,
-    GeneratorError,
-    check_indicator,
-    input_subjects,
-)
-from .kit import RuleKit, kit_registry
-from .partition import split_dataset, subjects_in
-from .profiles import load_profile, register_profiles
-from .strategies import RawDataset, credit_codes, datasets, person_ids
+# Loaded on first use (PEP 562): ``fundrules.testing.cases`` (and the pytest plugin that reads case
+# files) must not import Hypothesis, which only the generated-data half of the toolkit needs and
+# which is an optional dependency (the ``testing`` extra).
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_LAZY = {
+    "Case": "cases",
+    "CaseFailed": "cases",
+    "CaseFileError": "cases",
+    "CaseOutcome": "cases",
+    "ContractReport": "contract",
+    "ContractViolation": "contract",
+    "Coverage": "cases",
+    "GeneratorError": "contract",
+    "PROPERTIES": "contract",
+    "RuleKit": "kit",
+    "kit_registry": "kit",
+    "RawDataset": "strategies",
+    "assert_case_file": "cases",
+    "case_coverage": "cases",
+    "check_indicator": "contract",
+    "credit_codes": "strategies",
+    "datasets": "strategies",
+    "find_case_files": "cases",
+    "input_subjects": "contract",
+    "load_case_file": "cases",
+    "load_profile": "profiles",
+    "person_ids": "strategies",
+    "plugin_root": "cases",
+    "register_profiles": "profiles",
+    "run_case": "cases",
+    "run_case_file": "cases",
+    "split_dataset": "partition",
+    "subjects_in": "partition",
+}
+
+if TYPE_CHECKING:
+    from .cases import (
+        Case,
+        CaseFailed,
+        CaseFileError,
+        CaseOutcome,
+        Coverage,
+        assert_case_file,
+        case_coverage,
+        find_case_files,
+        load_case_file,
+        plugin_root,
+        run_case,
+        run_case_file,
+    )
+    from .contract import (
+        PROPERTIES,
+        ContractReport,
+        ContractViolation,
+        GeneratorError,
+        check_indicator,
+        input_subjects,
+    )
+    from .kit import RuleKit, kit_registry
+    from .partition import split_dataset, subjects_in
+    from .profiles import load_profile, register_profiles
+    from .strategies import RawDataset, credit_codes, datasets, person_ids
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fundrules.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "PROPERTIES",

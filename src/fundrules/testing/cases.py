@@ -1,5 +1,7 @@
 """Case files: an indicator's tests as data (docs/plugin-brief.md, "Case files").
 
+A case file is named ``<anything>.cases.yaml``; pytest collects exactly those (D72).
+
 ```yaml
 indicator: pension.paid_after_death
 cases:
@@ -426,12 +428,15 @@ def assert_case_file(path: str | Path, *, registry: Registry | None = None) -> N
 # -- finding the case files of installed plugins ---------------------------------------------
 
 
+CASE_FILE_SUFFIXES = (".cases.yaml", ".cases.yml")
+
+
 def find_case_files(folder: str | Path) -> list[Path]:
-    """Case files under a folder: ``test_*.yaml`` (or ``.yml``), sorted."""
+    """Case files under a folder: ``*.cases.yaml`` (or ``.cases.yml``), sorted."""
     root = Path(folder)
     if not root.is_dir():
         return []
-    return sorted(p for p in root.rglob("test_*.y*ml") if p.suffix in (".yaml", ".yml"))
+    return sorted(p for p in root.rglob("*.cases.y*ml") if p.name.endswith(CASE_FILE_SUFFIXES))
 
 
 def plugin_root(module_name: str) -> Path | None:

@@ -1,13 +1,14 @@
 """Hypothesis profiles for fundrules' property tests.
 
 - ``ci``: a fixed, modest number of examples (``CI_EXAMPLES``) and derandomized, so the contract
-  check of every registered indicator fits the suite's time and a run repeats exactly. The pytest
-  plugin loads it by default.
+  check of every registered indicator fits the suite's time and a run repeats exactly. fundrules'
+  own test suite asks for it (``fundrules_hypothesis_profile = "ci"`` in pyproject.toml).
 - ``thorough``: many more examples, random each run, for a deliberate search before a release
   or after changing an indicator.
 
-Choose one with ``pytest --hypothesis-profile=thorough`` (Hypothesis' own option) or the
-environment variable ``FUNDRULES_HYPOTHESIS=thorough``; the option wins.
+The pytest plugin loads none of them unless asked: ``pytest --fundrules-hypothesis-profile=ci``,
+the ini setting ``fundrules_hypothesis_profile``, or ``FUNDRULES_HYPOTHESIS=thorough``;
+Hypothesis' own ``--hypothesis-profile=thorough`` works too (after :func:`register_profiles`).
 """
 
 from __future__ import annotations

@@ -1,45 +1,82 @@
-"""fundrules' pytest plugin: case files as test items, and the Hypothesis profiles.
+"""fundrules' pytest plugin: case files as test items, and (when asked) a Hypothesis profile.
 
-Registered under the ``pytest11`` entry point, so any pytest run in an environment where fundrules
-is installed collects ``test_*.yaml`` case files under a ``tests`` folder (one item per case) and
-loads the ``ci`` Hypothesis profile unless ``--hypothesis-profile`` or ``FUNDRULES_HYPOTHESIS``
-names another (see :mod:`fundrules.testing.profiles`). Without the entry point:
-``pytest -p fundrules.testing.pytest_plugin``.
+Registered under the ``pytest11`` entry point, so it is active in any pytest run of an environment
+where fundrules is installed. It therefore keeps to what is unmistakably fundrules' (D72):
+
+- it collects only files named ``*.cases.yaml`` (or ``*.cases.yml``), one item per case; any other
+  YAML file of the project is left alone;
+- it leaves Hypothesis' settings alone, unless a profile is asked for with
+  ``--fundrules-hypothesis-profile=ci``, the ini setting ``fundrules_hypothesis_profile = ci``, or
+  the environment variable ``FUNDRULES_HYPOTHESIS=ci`` (Hypothesis' own ``--hypothesis-profile``
+  wins over all three); the profiles are in :mod:`fundrules.testing.profiles`;
+- it does not import Hypothesis unless a profile is asked for (case files do not need it; the
+  contract check imports it when it runs).
+
+Without the entry point: ``pytest -p fundrules.testing.pytest_plugin``.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
 
-from .cases import Case, CaseFailed, CaseFileError, load_case_file, run_case
-from .profiles import load_profile, register_profiles
+from .cases import CASE_FILE_SUFFIXES, Case, CaseFailed, CaseFileError, load_case_file, run_case
 
-# before any pytest_configure: Hypothesis' own plugin may load one of them from its option
-register_profiles()
+PROFILE_OPTION = "fundrules_hypothesis_profile"
+PROFILE_ENV = "FUNDRULES_HYPOTHESIS"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fundrules")
+    group.addoption(
+        "--fundrules-hypothesis-profile",
+        dest=PROFILE_OPTION,
+        default=None,
+        help="load this fundrules Hypothesis profile (ci, thorough) for the run",
+    )
+    parser.addini(
+        PROFILE_OPTION,
+        help="fundrules Hypothesis profile (ci, thorough) to load; default: leave Hypothesis alone",
+        default="",
+    )
+
+
+def asked_profile(config: pytest.Config) -> str | None:
+    """The fundrules profile this run asks for, or None (Hypothesis is then left alone)."""
+    if config.getoption("hypothesis_profile", default=None):
+        return None  # Hypothesis' own option chose one
+    return (
+        config.getoption(PROFILE_OPTION, default=None)
+        or os.environ.get(PROFILE_ENV)
+        or str(config.getini(PROFILE_OPTION) or "")
+        or None
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not config.getoption("hypothesis_profile", default=None):
-        load_profile()
+    name = asked_profile(config)
+    if name:
+        from .profiles import load_profile  # imports Hypothesis: only when asked
+
+        config.stash[_PROFILE] = load_profile(name)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"fundrules: hypothesis profile {settings.get_current_profile_name()!r}"
+_PROFILE = pytest.StashKey[str]()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    name = config.stash.get(_PROFILE, None)
+    return f"fundrules: hypothesis profile {name!r}" if name else None
 
 
 def is_case_file(path: Path) -> bool:
-    """``test_*.yaml`` (or ``.yml``) inside a folder named ``tests`` at any depth."""
-    return (
-        path.suffix in (".yaml", ".yml")
-        and path.name.startswith("test_")
-        and "tests" in path.parent.parts
-    )
+    """A fundrules case file: its name ends in ``.cases.yaml`` (or ``.cases.yml``)."""
+    return path.name.endswith(CASE_FILE_SUFFIXES)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
