@@ -29,7 +29,7 @@ def payment(pid: str, pay_id: str, amount: str = "3000.00", period: str = "2025-
     )
 
 
-def write(tmp_path: Path, body: str, name: str = "test_case.yaml") -> Path:
+def write(tmp_path: Path, body: str, name: str = "payments.cases.yaml") -> Path:
     path = tmp_path / name
     path.write_text(textwrap.dedent(body), encoding="utf-8")
     return path
@@ -74,7 +74,7 @@ def test_unquoted_cells_stay_the_text_they_were_written_as(tmp_path, registry):
     row = case.tables["benefits"][0]
     assert row["person_id"] == A and row["amount"] == "3000.00"
     assert case.expect[0].amount_at_risk == "3000.00"
-    assert all(o.passed for o in run_case_file(tmp_path / "test_case.yaml", registry=registry))
+    assert all(o.passed for o in run_case_file(tmp_path / "payments.cases.yaml", registry=registry))
 
 
 def test_a_failure_shows_expected_against_found_with_the_evidence(tmp_path, registry):
@@ -104,7 +104,7 @@ def test_a_failure_shows_expected_against_found_with_the_evidence(tmp_path, regi
     assert "UNEXPECTED" in lines[B]
     assert "evidence of the unexpected suspicions" in report and '"payment_id":"b3"' in report
     with pytest.raises(CaseFailed, match="wrong expectations"):
-        assert_case_file(tmp_path / "test_case.yaml", registry=registry)
+        assert_case_file(tmp_path / "payments.cases.yaml", registry=registry)
 
 
 def test_a_missing_required_column_is_an_error_naming_it(tmp_path, registry):
@@ -235,22 +235,22 @@ def test_parameters_are_read_as_yaml_values(tmp_path):
     assert case.parameters == {"threshold": 9, "threshold_by_insurance": {"pension": 12.5}}
 
 
-def test_the_pytest_plugin_collects_case_files_under_tests(pytester, plugin_args):
-    pytester.makefile(".yaml", **{"tests/cases/test_dup": DUPLICATE})
-    pytester.makefile(".yaml", **{"elsewhere/test_ignored": "not: a case file"})
+def test_the_pytest_plugin_collects_case_files_by_their_suffix(pytester, plugin_args):
+    pytester.makefile(".cases.yaml", **{"tests/cases/dup": DUPLICATE})
+    pytester.makefile(".yaml", **{"tests/cases/test_ignored": "not: a case file"})
     broken = DUPLICATE.replace('amount_at_risk: "3000.00"', 'amount_at_risk: "1.00"')
-    pytester.makefile(".yaml", **{"tests/cases/test_broken": broken})
+    pytester.makefile(".cases.yaml", **{"tests/cases/broken": broken})
     # a subprocess: the plugin loads a Hypothesis profile, which must not leak into this run
     result = pytester.runpytest_subprocess(*plugin_args, "-v")
     result.assert_outcomes(passed=3, failed=1)
-    result.stdout.fnmatch_lines(["*test_broken.yaml::paid twice FAILED*"])
-    result.stdout.fnmatch_lines(["*test_dup.yaml::paid twice PASSED*"])
+    result.stdout.fnmatch_lines(["*broken.cases.yaml::paid twice FAILED*"])
+    result.stdout.fnmatch_lines(["*dup.cases.yaml::paid twice PASSED*"])
     result.stdout.fnmatch_lines(["*expected against found*", "*AMOUNT DIFFERS*"])
     assert "Traceback" not in result.stdout.str()
 
 
 def test_the_pytest_plugin_reports_a_malformed_file_without_a_traceback(pytester, plugin_args):
-    pytester.makefile(".yaml", **{"tests/test_bad": "indicator: data.duplicate_payment\n"})
+    pytester.makefile(".cases.yaml", **{"tests/bad": "indicator: data.duplicate_payment\n"})
     result = pytester.runpytest_subprocess(*plugin_args)
     result.stdout.fnmatch_lines(["*'cases' must be a non-empty list*"])
     assert result.ret != 0

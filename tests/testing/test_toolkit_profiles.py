@@ -1,4 +1,4 @@
-"""Hypothesis profiles: ``ci`` by default under the pytest plugin, ``thorough`` one flag away."""
+"""Hypothesis profiles: none loaded unless asked (D72); ``ci`` or ``thorough`` one flag away."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def test_the_profiles_are_registered():
 @pytest.mark.parametrize(
     "args, env, expected",
     [
-        ([], None, f"PROFILE ci {CI_EXAMPLES}"),
+        ([], None, "PROFILE default 100"),  # Hypothesis left alone
+        (["--fundrules-hypothesis-profile=ci"], None, f"PROFILE ci {CI_EXAMPLES}"),
         (["--hypothesis-profile=thorough"], None, f"PROFILE thorough {THOROUGH_EXAMPLES}"),
         ([], "thorough", f"PROFILE thorough {THOROUGH_EXAMPLES}"),
         (["--hypothesis-profile=ci"], "thorough", f"PROFILE ci {CI_EXAMPLES}"),  # the flag wins

@@ -29,6 +29,7 @@ from .cases import CASE_FILE_SUFFIXES, Case, CaseFailed, CaseFileError, load_cas
 
 PROFILE_OPTION = "fundrules_hypothesis_profile"
 PROFILE_ENV = "FUNDRULES_HYPOTHESIS"
+PROFILE_NAMES = ("ci", "thorough")  # fundrules.testing.profiles (not imported: it needs Hypothesis)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,7 +59,14 @@ def asked_profile(config: pytest.Config) -> str | None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before Hypothesis' plugin loads the profile its option names
 def pytest_configure(config: pytest.Config) -> None:
+    theirs = config.getoption("hypothesis_profile", default=None)
+    if theirs in PROFILE_NAMES:  # ``--hypothesis-profile=ci``: make ours known to Hypothesis
+        from .profiles import register_profiles
+
+        register_profiles()
+        config.stash[_PROFILE] = theirs
     name = asked_profile(config)
     if name:
         from .profiles import load_profile  # imports Hypothesis: only when asked
