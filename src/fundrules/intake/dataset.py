@@ -159,11 +159,18 @@ def dataset_files(
     lacks), by table name. Raises :class:`DataError` for a missing folder or an unknown table."""
     if not folder.is_dir():
         raise DataError(f"dataset folder not found: {folder}")
-    wanted = list(tables) if tables is not None else list(reg.tables)
+    wanted = (
+        list(tables) if tables is not None else [n for n, t in reg.tables.items() if not t.handed]
+    )
     files: dict[str, Path] = {}
     for name in wanted:
         if name not in reg.tables:
             raise DataError(f"unknown table {name!r}")
+        if reg.tables[name].handed:
+            raise DataError(
+                f"table {name!r} is handed to screening by the entry point; it is never read "
+                "from a data folder"
+            )
         f = find_table_file(folder, name)
         if f is not None:
             files[name] = f

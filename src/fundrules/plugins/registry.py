@@ -34,6 +34,7 @@ DEFAULT_PLUGINS = (
     ("core", "fundrules.default_plugins.core_tables"),
     ("data", "fundrules.default_plugins.data_quality"),
     ("fund", "fundrules.default_plugins.fund"),
+    ("rules", "fundrules.default_plugins.rule_approval"),
 )
 
 

@@ -22,7 +22,9 @@ ColumnKind = Literal[
     "bool",  # true/false, 1/0, yes/no, 是/否; empty = false
 ]
 
-SubjectKind = Literal["person", "employer", "provider", "account", "fund"]
+SubjectKind = Literal[
+    "person", "employer", "provider", "account", "fund", "submission", "case", "rules"
+]
 
 
 class Column(BaseModel):
@@ -81,6 +83,12 @@ class Table(BaseModel):
         default=None,
         description="(table, join column here, join column there) when rows name no person "
         "themselves, e.g. medical_items → medical_settlements by settlement_id",
+    )
+    handed: bool = Field(
+        default=False,
+        description="not part of an upload: the entry point hands it to screening (the run's "
+        "rule set, the store's approvals or cases); intake never reads it from a data folder, "
+        "so an upload cannot supply it",
     )
 
     @property

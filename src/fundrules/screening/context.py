@@ -19,6 +19,9 @@ class ScreeningContext:
     business_totals: Callable[[], pd.DataFrame] = field(
         default=lambda: pd.DataFrame(columns=["insurance", "period", "measure", "amount_fen"])
     )
+    #: Tables the engine or the entry point hands over beside the data (the run's ``rule_set``,
+    #: the store's ``rule_approvals``…); a table the dataset itself holds comes first.
+    handed: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def period(self) -> int:
@@ -38,15 +41,18 @@ class ScreeningContext:
         return last_day(self.period)
 
     def has(self, name: str) -> bool:
-        return self.dataset.has(name)
+        return self.dataset.has(name) or name in self.handed
 
     def table(self, name: str) -> pd.DataFrame:
+        if not self.dataset.has(name) and name in self.handed:
+            return self.handed[name]
         return self.dataset.table(name)
 
     def target(self, name: str) -> pd.DataFrame:
         """Rows of a table that belong to the target period (by its period column)."""
-        df = self.dataset.table(name)
-        pcol = self.dataset.schema[name].period_column
+        df = self.table(name)
+        decl = self.dataset.schema.get(name)
+        pcol = decl.period_column if decl is not None else None
         if pcol is None:
             return df
         return df[df[pcol] == self.period]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 import warnings as pywarnings
@@ -16,10 +14,13 @@ import pandas as pd
 
 from fundrules.errors import StaleParameterWarning, UnknownIndicatorError
 from fundrules.intake import Dataset
+from fundrules.period import first_day
 
 from .context import ScreeningContext
 from .indicator import Indicator
 from .parameters import ParameterSet
+from .rule_set import fingerprint as rules_fingerprint
+from .rule_set import rule_set
 from .suspicions import SUSPICION_COLUMNS, empty_suspicions, gather
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ class ScreenResult:
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
     plugins: list[dict[str, str]] = field(default_factory=list)
     fingerprint: str = ""
+    #: whether the rule set was approved (Art. 21): checked only when approvals were handed in
+    rules_approval: dict[str, Any] = field(default_factory=dict)
     dataset: Dataset | None = None
 
     @property
@@ -98,6 +101,7 @@ def screen(
     *,
     registry: Any = None,
     progress: Callable[[str, int, int], None] | None = None,
+    handed: Mapping[str, pd.DataFrame] | None = None,
 ) -> ScreenResult:
     """Run the registered indicators (all, or the given codes) over ``dataset``.
 
@@ -106,7 +110,8 @@ def screen(
 
     An indicator whose tables are absent is skipped with the reason; one that raises is reported
     with its code and the others still run. ``params`` overrides parameter values (a mapping or a
-    YAML file path) on top of what plugins ship.
+    YAML file path) on top of what plugins ship. ``handed`` are tables the entry point reads
+    beside the data (the store's ``rule_approvals``, its cases…) for the ``process.*`` checks.
     """
     from fundrules.plugins import get_registry
 
@@ -123,27 +128,31 @@ def screen(
         names.append("parameters")
     pset = build_parameters(all_inds, sources, names)
 
-    ctx = ScreeningContext(dataset, business_totals=lambda: reg.business_totals(dataset))
+    versions = {name: info.version for name, info in reg.plugins.items()}
+    # the rule set is known before anything runs: process.unapproved_rules reads it
+    rules = rule_set(chosen, pset, first_day(dataset.period), versions)
+    ctx = ScreeningContext(
+        dataset,
+        business_totals=lambda: reg.business_totals(dataset),
+        handed={**(handed or {}), "rule_set": rules},
+    )
     runs: list[dict[str, Any]] = []
     frames: list[pd.DataFrame] = []
     warnings: list[str] = []
     used: dict[str, dict[str, Any]] = {}
-    versions = {name: info.version for name, info in reg.plugins.items()}
     for i, ind in enumerate(chosen):
         if progress:
             progress(ind.code, i, len(chosen))
         row = {"indicator": ind.code, "plugin": ind.plugin or "", "status": "ok", "reason": ""}
         row.update(seconds=0.0, rows_in=0, hits=0, suspicions=0)
-        missing = [t for t in ind.meta.reads if not dataset.has(t)]
+        missing = [t for t in ind.meta.reads if not ctx.has(t)]
         if missing:
             row.update(status="skipped", reason=f"tables absent: {', '.join(missing)}")
             runs.append(row)
             continue
         row["rows_in"] = int(
             sum(
-                len(dataset.table(t))
-                for t in (*ind.meta.reads, *ind.meta.optional_reads)
-                if dataset.has(t)
+                len(ctx.table(t)) for t in (*ind.meta.reads, *ind.meta.optional_reads) if ctx.has(t)
             )
         )
         t0 = time.perf_counter()
@@ -175,20 +184,11 @@ def screen(
         {"name": n, "distribution": p.distribution, "version": p.version, "error": p.error or ""}
         for n, p in reg.plugins.items()
     ]
-    fingerprint = hashlib.sha256(
-        json.dumps(
-            {
-                "rules": sorted(
-                    f"{r['indicator']}@{all_inds[r['indicator']].meta.version}"
-                    f"/{versions.get(r['plugin'], '?')}"
-                    for r in runs
-                ),
-                "parameters": used,
-            },
-            sort_keys=True,
-            default=str,
-        ).encode()
-    ).hexdigest()
+    fp = str(rules["fingerprint"].iloc[0]) if len(rules) else rules_fingerprint({}, {})
+    approval: dict[str, Any] = {"checked": False, "fingerprint": fp}
+    if handed is not None and "rule_approvals" in handed:
+        approved = handed["rule_approvals"]
+        approval.update(checked=True, approved=bool((approved["fingerprint"] == fp).any()))
     return ScreenResult(
         period=dataset.period_text,
         suspicions=suspicions,
@@ -196,6 +196,7 @@ def screen(
         warnings=sorted(set(warnings)),
         parameters=used,
         plugins=plugins,
-        fingerprint=fingerprint,
+        fingerprint=fp,
+        rules_approval=approval,
         dataset=dataset,
     )

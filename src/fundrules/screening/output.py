@@ -109,6 +109,7 @@ def run_summary(result: ScreenResult) -> dict[str, Any]:
         "plugins": result.plugins,
         "parameters": result.parameters,
         "fingerprint": result.fingerprint,
+        "rules_approval": result.rules_approval,
         "rows": ds.accounting.to_dict(orient="records") if ds is not None else [],
         "manifest": json.loads(ds.manifest.model_dump_json()) if ds and ds.manifest else None,
     }

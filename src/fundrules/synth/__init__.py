@@ -171,7 +171,7 @@ def build_world(
         if unknown:
             raise KeyError(f"unknown indicator codes: {sorted(unknown)}")
         r.update(rates)
-    tables = [t for t in reg.tables.values()]
+    tables = [t for t in reg.tables.values() if not t.handed]
     w = World(
         persons,
         seed,

@@ -46,11 +46,12 @@ def layout(table: Table) -> Layout:
 
 
 def layouts(tables: Iterable[Table]) -> dict[str, Layout]:
-    return {t.name: layout(t) for t in tables}
+    """Layouts of the uploaded tables (handed tables are never generated as files)."""
+    return {t.name: layout(t) for t in tables if not t.handed}
 
 
 def keys(tables: Iterable[Table]) -> dict[str, tuple[str, ...]]:
-    return {t.name: t.key for t in tables}
+    return {t.name: t.key for t in tables if not t.handed}
 
 
 CORE_LAYOUTS: dict[str, Layout] = layouts(CORE_TABLES)

@@ -246,7 +246,11 @@ def datasets(
 
     reg = registry or get_registry()
     month = parse_period(period)
-    names = list(reg.tables) if tables is None else list(dict.fromkeys(tables))
+    names = (
+        [n for n, t in reg.tables.items() if not t.handed]
+        if tables is None
+        else list(dict.fromkeys(tables))
+    )
     unknown = [n for n in names if n not in reg.tables]
     if unknown:
         raise ValueError(f"unknown table(s): {', '.join(unknown)}")
