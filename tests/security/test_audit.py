@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from fundrules.security import audit
+from fundrules.security.records import SecurityBase
 
 PG_ADMIN = os.environ.get("FUNDRULES_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -43,7 +44,7 @@ def engine(request, tmp_path):
 
 
 def _fill(engine, signer, n: int = 6) -> None:
-    audit.AuditBase.metadata.create_all(engine)
+    SecurityBase.metadata.create_all(engine)
     cert, _ = signer
     serial = f"{cert.serial_number:x}"
     with Session(engine) as s, s.begin():

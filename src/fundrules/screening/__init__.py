@@ -1,12 +1,14 @@
 """Screening: indicators over a dataset → the suspicions frame."""
 
 from .context import ScreeningContext
-from .engine import RUN_COLUMNS, ScreenResult, screen
+from .engine import RUN_COLUMNS, ScreenResult, installed_rule_set, screen
 from .indicator import Indicator, IndicatorMeta, indicator
 from .parameters import NoParams, ParameterError, ParameterSet, Params, param, parameter_specs
+from .rule_set import RULE_SET_COLUMNS, manifest
 from .suspicions import SUSPICION_COLUMNS, evidence_records, fen_to_decimal, gather, yuan
 
 __all__ = [
+    "RULE_SET_COLUMNS",
     "RUN_COLUMNS",
     "SUSPICION_COLUMNS",
     "Indicator",
@@ -21,6 +23,8 @@ __all__ = [
     "fen_to_decimal",
     "gather",
     "indicator",
+    "installed_rule_set",
+    "manifest",
     "param",
     "parameter_specs",
     "screen",

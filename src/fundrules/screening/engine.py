@@ -50,6 +50,8 @@ class ScreenResult:
     fingerprint: str = ""
     #: whether the rule set was approved (Art. 21): checked only when approvals were handed in
     rules_approval: dict[str, Any] = field(default_factory=dict)
+    #: the rules of the run: indicator, version, parameters (JSON), fingerprint
+    rule_set: pd.DataFrame = field(default_factory=pd.DataFrame)
     dataset: Dataset | None = None
 
     @property
@@ -94,6 +96,45 @@ def resolve_codes(indicators: str | Iterable[str], known: Iterable[str]) -> list
     return list(dict.fromkeys(codes))
 
 
+def _prepare(
+    indicators: str | Iterable[str] | None,
+    params: Mapping[str, Any] | str | Path | None,
+    registry: Any,
+) -> tuple[Any, list[Indicator], ParameterSet, dict[str, str]]:
+    """The registry, the chosen indicators, the parameters and the plugin versions of a run."""
+    from fundrules.plugins import get_registry
+
+    reg = registry or get_registry()
+    all_inds: dict[str, Indicator] = reg.indicators
+    if indicators is None:
+        chosen = list(all_inds.values())
+    else:
+        chosen = [all_inds[c] for c in resolve_codes(indicators, all_inds)]
+    sources: list[Any] = [src for _, src in reg.parameter_sources]
+    names = [f"plugin {p}" for p, _ in reg.parameter_sources]
+    if params is not None:
+        sources.append(params)
+        names.append("parameters")
+    pset = build_parameters(all_inds, sources, names)
+    versions = {name: info.version for name, info in reg.plugins.items()}
+    return reg, chosen, pset, versions
+
+
+def installed_rule_set(
+    period: str,
+    indicators: str | Iterable[str] | None = None,
+    params: Mapping[str, Any] | str | Path | None = None,
+    *,
+    registry: Any = None,
+) -> pd.DataFrame:
+    """The rule set a screen of ``period`` would run with what is installed (and ``params``):
+    what ``fundrules rules approve`` signs when it is not given a run."""
+    from fundrules.period import parse_period
+
+    _, chosen, pset, versions = _prepare(indicators, params, registry)
+    return rule_set(chosen, pset, first_day(parse_period(period)), versions)
+
+
 def screen(
     dataset: Dataset,
     indicators: str | Iterable[str] | None = None,
@@ -113,22 +154,7 @@ def screen(
     YAML file path) on top of what plugins ship. ``handed`` are tables the entry point reads
     beside the data (the store's ``rule_approvals``, its cases…) for the ``process.*`` checks.
     """
-    from fundrules.plugins import get_registry
-
-    reg = registry or get_registry()
-    all_inds: dict[str, Indicator] = reg.indicators
-    if indicators is None:
-        chosen = list(all_inds.values())
-    else:
-        chosen = [all_inds[c] for c in resolve_codes(indicators, all_inds)]
-    sources: list[Any] = [src for _, src in reg.parameter_sources]
-    names = [f"plugin {p}" for p, _ in reg.parameter_sources]
-    if params is not None:
-        sources.append(params)
-        names.append("parameters")
-    pset = build_parameters(all_inds, sources, names)
-
-    versions = {name: info.version for name, info in reg.plugins.items()}
+    reg, chosen, pset, versions = _prepare(indicators, params, registry)
     # the rule set is known before anything runs: process.unapproved_rules reads it
     rules = rule_set(chosen, pset, first_day(dataset.period), versions)
     ctx = ScreeningContext(
@@ -198,5 +224,6 @@ def screen(
         plugins=plugins,
         fingerprint=fp,
         rules_approval=approval,
+        rule_set=rules,
         dataset=dataset,
     )

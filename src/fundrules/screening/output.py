@@ -21,6 +21,7 @@ from fundrules.intake import QUARANTINE_COLUMNS
 from fundrules.outputs import RunWriter, mask_ids_in_text
 
 from .engine import ScreenResult
+from .rule_set import manifest
 from .suspicions import SUSPICION_COLUMNS
 
 AMOUNT_TYPE = pa.decimal128(18, 2)
@@ -110,6 +111,7 @@ def run_summary(result: ScreenResult) -> dict[str, Any]:
         "parameters": result.parameters,
         "fingerprint": result.fingerprint,
         "rules_approval": result.rules_approval,
+        "rule_set": manifest(result.rule_set)["rules"] if len(result.rule_set) else [],
         "rows": ds.accounting.to_dict(orient="records") if ds is not None else [],
         "manifest": json.loads(ds.manifest.model_dump_json()) if ds and ds.manifest else None,
     }

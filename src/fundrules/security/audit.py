@@ -23,10 +23,11 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from sqlalchemy import DateTime, Integer, MetaData, String, Text, select, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from .canonical import canonical_json
+from .records import AuditEntry
 
 #: The hash the first entry links to.
 GENESIS = "0" * 64
@@ -40,31 +41,6 @@ KINDS = (
     "rules",  # a rule set approved
     "parameters",  # a parameter change
 )
-
-
-class AuditBase(DeclarativeBase):
-    metadata = MetaData(
-        naming_convention={
-            "pk": "pk_%(table_name)s",
-            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        }
-    )
-
-
-class AuditEntry(AuditBase):
-    """One link of the chain. ``seq`` runs 1, 2, 3… without gaps; ``hash`` links the next."""
-
-    __tablename__ = "audit_entries"
-
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    kind: Mapped[str] = mapped_column(String(20), index=True)
-    actor: Mapped[str] = mapped_column(String(64), default="")
-    payload: Mapped[str] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
-    signature: Mapped[str] = mapped_column(Text, default="")
-    certificate: Mapped[str] = mapped_column(Text, default="")
 
 
 SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -85,7 +61,7 @@ def entry_hash(
     return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
-def _time_text(when: dt.datetime) -> str:
+def time_text(when: dt.datetime) -> str:
     if when.tzinfo is None:  # SQLite hands back naive datetimes: they were stored as UTC
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
@@ -118,7 +94,7 @@ def append(
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     body = json.loads(canonical_json(dict(payload)))  # the payload as it will read back
-    digest = entry_hash(seq, _time_text(when), kind, actor, body, prev)
+    digest = entry_hash(seq, time_text(when), kind, actor, body, prev)
     signature = cert_pem = ""
     if signer is not None:
         cert, key = signer
@@ -188,7 +164,7 @@ def verify(session: Session) -> Verification:
     seq_by_hash = {r.hash: r.seq for r in rows}
     prev_hash, expected_seq = GENESIS, 1
     for r in rows:
-        where = f"audit entry {r.seq} ({r.kind}, {_time_text(r.recorded_at)})"
+        where = f"audit entry {r.seq} ({r.kind}, {time_text(r.recorded_at)})"
         if r.seq != expected_seq:
             return _bad(rows, r, f"entry {expected_seq} was removed: the chain jumps to {where}")
         if r.prev_hash != prev_hash:
@@ -208,7 +184,7 @@ def verify(session: Session) -> Verification:
         except json.JSONDecodeError:
             return _bad(rows, r, f"{where} was altered: its payload is no longer JSON")
         recomputed = entry_hash(
-            r.seq, _time_text(r.recorded_at), r.kind, r.actor, payload, r.prev_hash
+            r.seq, time_text(r.recorded_at), r.kind, r.actor, payload, r.prev_hash
         )
         if recomputed != r.hash:
             return _bad(rows, r, f"{where} was altered: its content no longer gives its hash")
@@ -235,8 +211,8 @@ def head(session: Session) -> dict[str, Any]:
         "format": "fundrules.audit-head/1",
         "seq": last.seq if last else 0,
         "hash": last.hash if last else GENESIS,
-        "recorded_at": _time_text(last.recorded_at) if last else "",
-        "exported_at": _time_text(dt.datetime.now(dt.UTC)),
+        "recorded_at": time_text(last.recorded_at) if last else "",
+        "exported_at": time_text(dt.datetime.now(dt.UTC)),
     }
 
 
