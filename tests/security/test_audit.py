@@ -9,11 +9,11 @@ import uuid
 import psycopg
 import pytest
 from security.pki import issue, make_ca
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fundrules.cases import database
 from fundrules.security import audit
-from fundrules.security.records import SecurityBase
 
 PG_ADMIN = os.environ.get("FUNDRULES_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -28,7 +28,8 @@ def signer():
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
     if request.param == "sqlite":
-        eng = create_engine(f"sqlite:///{tmp_path / 'audit.sqlite'}")
+        eng = database.create(f"sqlite:///{tmp_path / 'audit.sqlite'}")
+        database.ensure_current(eng)  # the shipped migrations, the security revision on top
         yield eng
         eng.dispose()
         return
@@ -36,7 +37,8 @@ def engine(request, tmp_path):
     with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    eng = create_engine(f"{base}/{name}")
+    eng = database.create(f"{base}/{name}")
+    database.ensure_current(eng)
     yield eng
     eng.dispose()
     with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as admin:
@@ -44,7 +46,6 @@ def engine(request, tmp_path):
 
 
 def _fill(engine, signer, n: int = 6) -> None:
-    SecurityBase.metadata.create_all(engine)
     cert, _ = signer
     serial = f"{cert.serial_number:x}"
     with Session(engine) as s, s.begin():

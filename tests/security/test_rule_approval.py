@@ -6,13 +6,13 @@ import json
 
 import pytest
 from security.pki import issue, make_ca
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 import fundrules
+from fundrules.cases import database
 from fundrules.screening import installed_rule_set, manifest
 from fundrules.security import audit
-from fundrules.security.records import SecurityBase
 from fundrules.security.rule_approval import approvals_table, approve
 
 CODES = ["process.unapproved_rules", "fund.low_deposit_rate"]
@@ -30,8 +30,8 @@ def supervisor():
 
 @pytest.fixture
 def db(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'cases.sqlite'}")
-    SecurityBase.metadata.create_all(engine)
+    engine = database.create(f"sqlite:///{tmp_path / 'cases.sqlite'}")
+    database.ensure_current(engine)
     yield engine
     engine.dispose()
 

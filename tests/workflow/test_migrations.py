@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import MetaData, text
 
 from fundrules.cases import CaseBook, DatabaseUnreachable, SchemaOutdated, migrate
 from fundrules.cases import database as db
 from fundrules.cases.models import Base
+from fundrules.security.records import SecurityBase
 
 
 def revisions_oldest_first() -> list[str]:
@@ -23,8 +24,11 @@ def test_fresh_database_matches_the_models(db_url):
     engine = db.create(db_url)
     db.ensure_current(engine)
     assert db.current_revisions(engine) == db.head_revisions()
+    merged = MetaData()  # the case tables and the security tables (audit, packages, approvals)
+    for table in (*Base.metadata.tables.values(), *SecurityBase.metadata.tables.values()):
+        table.to_metadata(merged)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), merged)
     assert diff == []
     engine.dispose()
 

@@ -7,9 +7,11 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from fundrules.cases.models import Base
+from fundrules.security.records import SecurityBase
 
 config = context.config
-target_metadata = Base.metadata
+# the case tables and, on top (revision s0001), the security tables: audit, packages, approvals
+target_metadata = [Base.metadata, SecurityBase.metadata]
 
 
 def run() -> None:
