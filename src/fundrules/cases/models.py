@@ -147,3 +147,36 @@ class CaseEvent(Base):
     content: Mapped[str] = mapped_column(Text, default="")
     signature: Mapped[str] = mapped_column(Text, default="")
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+class DocumentNumber(Base):
+    """The last sequence number given under a document-number prefix in a year (文号, e.g.
+    津人社监督〔2026〕12号): documents of one prefix are numbered 1, 2, … within each year."""
+
+    __tablename__ = "document_numbers"
+
+    prefix: Mapped[str] = mapped_column(String(60), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IssuedDocument(Base):
+    """A document issued for a case (a supervision notice, a major-incident report) and the
+    number it was given; drawing the same document again keeps its number."""
+
+    __tablename__ = "issued_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    prefix: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(120))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("kind", "case_id"),
+        UniqueConstraint("prefix", "year", "sequence"),
+    )

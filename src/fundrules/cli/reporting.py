@@ -74,3 +74,136 @@ def agency_command(
             highlight=False,
         )
     console.print(f"Agency workbook written to [bold]{shown(path)}[/]")
+
+
+def _issue(
+    kind: str,
+    case: int,
+    out: Path,
+    store: Path | None,
+    db: str | None,
+    config: Path | None,
+    issuer: str | None,
+    prefix: str | None,
+    deadline_days: int | None,
+    date: str | None,
+    addressee: str | None,
+    template: Path | None,
+) -> None:
+    from fundrules.plugins import get_registry
+    from fundrules.reports.documents import load_settings
+    from fundrules.reports.issuing import issue
+
+    if store is None and db is None:
+        fail_input("give --store STORE (or --db URL) of the case database")
+    settings = load_settings(
+        config,
+        issuer=issuer,
+        number_prefix=prefix,
+        rectification_days=deadline_days,
+        templates={kind: template} if template is not None else None,
+    )
+    day = None
+    if date is not None:
+        from fundrules.cases import parse_date
+
+        day = parse_date(date, "--date")
+    path = issue(
+        kind,
+        out,
+        case,
+        store=store,
+        db=db,
+        settings=settings,
+        issued_on=day,
+        addressee=addressee,
+        registry=get_registry(),
+    )
+    console.print(f"Written to [bold]{shown(path)}[/]")
+
+
+CaseOption = Annotated[int, typer.Option("--case", help="the case id")]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="case database URL (default: the store's SQLite file)")
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="document settings YAML (issuer, number_prefix, templates …)"),
+]
+IssuerOption = Annotated[str | None, typer.Option("--issuer", help="发文机关, the issuing body")]
+PrefixOption = Annotated[
+    str | None, typer.Option("--prefix", help="document-number prefix, e.g. 津人社监督")
+]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="date of the document, YYYY-MM-DD (default today)")
+]
+AddresseeOption = Annotated[str | None, typer.Option("--addressee", help="主送机关")]
+TemplateOption = Annotated[
+    Path | None, typer.Option("--template", help="a .docx template replacing the default")
+]
+StoreOption = Annotated[
+    Path | None, typer.Option("--store", help="the store holding the case database")
+]
+
+
+@report_app.command("notice")
+def notice_command(
+    case: CaseOption,
+    out: OutOption,
+    store: StoreOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    issuer: IssuerOption = None,
+    prefix: PrefixOption = None,
+    deadline_days: Annotated[
+        int | None, typer.Option("--deadline-days", help="days to rectify (default 30)")
+    ] = None,
+    date: DateOption = None,
+    addressee: AddresseeOption = None,
+    template: TemplateOption = None,
+) -> None:
+    """The supervision notice (督办通知书, .docx) of a case escalated as supervision_notice."""
+    _issue(
+        "supervision_notice",
+        case,
+        out,
+        store,
+        db,
+        config,
+        issuer,
+        prefix,
+        deadline_days,
+        date,
+        addressee,
+        template,
+    )
+
+
+@report_app.command("major-incident")
+def major_incident_command(
+    case: CaseOption,
+    out: OutOption,
+    store: StoreOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    issuer: IssuerOption = None,
+    prefix: PrefixOption = None,
+    date: DateOption = None,
+    addressee: AddresseeOption = None,
+    template: TemplateOption = None,
+) -> None:
+    """The major-incident report (要情报告, .docx) of a case graded 要情."""
+    _issue(
+        "major_incident_report",
+        case,
+        out,
+        store,
+        db,
+        config,
+        issuer,
+        prefix,
+        None,
+        date,
+        addressee,
+        template,
+    )

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from .capitals import amount_in_capitals
 from .charts import Bar, Chart, bar_chart, column_chart, stacked_bar_chart
+from .documents import DocumentSettings, check_template, load_settings, official_date
 from .errors import ReportInputError, TemplateError
+from .issuing import major_incident_report, supervision_notice
 from .monthly import monthly, render_monthly, write_monthly
 from .sections import ReportSection
 from .summary import COLUMNS, MonthlySummary, summary_from_output
@@ -19,6 +21,7 @@ __all__ = [
     "COLUMNS",
     "Bar",
     "Chart",
+    "DocumentSettings",
     "MonthlySummary",
     "ReportInputError",
     "ReportSection",
@@ -26,10 +29,15 @@ __all__ = [
     "agency_workbook",
     "amount_in_capitals",
     "bar_chart",
+    "check_template",
     "column_chart",
+    "load_settings",
+    "major_incident_report",
     "monthly",
+    "official_date",
     "render_monthly",
     "stacked_bar_chart",
     "summary_from_output",
+    "supervision_notice",
     "write_monthly",
 ]
