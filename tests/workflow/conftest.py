@@ -14,7 +14,7 @@ import pandas as pd
 import psycopg
 import pytest
 
-from fundrules.classification import classify, write_classification
+from fundrules import classify, write_classification
 from fundrules.screening import SUSPICION_COLUMNS
 from fundrules.security import CertificateAuthority, Holder, Identity, load_identity
 from fundrules.store import open_store

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -20,6 +20,9 @@ from fundrules.screening.output import amounts_as_text, read_suspicions, suspici
 
 from .config import ConfigLike
 from .pipeline import Classification, classify
+
+if TYPE_CHECKING:
+    from fundrules.plugins.registry import Registry
 
 _TYPED = {"typical": pa.bool_(), "suspicion_count": pa.int64()}
 
@@ -56,7 +59,7 @@ def classify_directory(
     config: ConfigLike = None,
     *,
     discovered: date | str | None = None,
-    registry: Any = None,
+    registry: Registry,
 ) -> tuple[Classification, dict[str, Path]]:
     """``fundrules classify OUT_DIR``: read the suspicions a screening run wrote there (Parquet,
     else CSV), classify them, and write the results beside them."""

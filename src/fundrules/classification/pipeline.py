@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from .profiles import build_profiles
 from .routing import DATA_AGENCY_RULE, DEFAULT_RULE, UNROUTED_RULE, routing_rules
 from .rules import ASPECTS, RuleBook, build_rule_book
 from .warning_groups import build_warnings
+
+if TYPE_CHECKING:
+    from fundrules.plugins.registry import Registry
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
 
@@ -97,20 +100,17 @@ def classify(
     config: ConfigLike = None,
     *,
     discovered: date | str | None = None,
-    registry: Any = None,
+    registry: Registry,
 ) -> Classification:
     """Classify the suspicions of a screening run (a ``ScreenResult`` or a suspicions frame).
 
     ``config`` is a :class:`ClassificationConfig`, a mapping or a YAML file; ``discovered`` the
     date the suspicions were found, from which the major-incident report is due (default: today
-    in China Standard Time); ``registry`` the plugin registry (default: the installed plugins).
+    in China Standard Time); ``registry`` the plugin registry (its problem types and rulesets;
+    ``fundrules.classify`` passes the installed plugins').
     """
     suspicions = _suspicions_of(result)
     cfg = load_config(config)
-    if registry is None:
-        from fundrules.plugins import get_registry
-
-        registry = get_registry()
     catalog = problem_type_catalog(registry.problem_types)
     book = build_rule_book(
         registry.classification_rules,

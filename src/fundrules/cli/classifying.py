@@ -21,6 +21,7 @@ from fundrules.classification import (
     write_classification,
 )
 from fundrules.outputs import OutputError, RunWriter
+from fundrules.plugins import get_registry
 from fundrules.screening import ScreenResult
 
 from .app import app, console, fail_input, shown
@@ -58,7 +59,7 @@ def classify_outputs(
     """``screen --classify``: classify the run just screened and write beside its suspicions, in
     the same run (a classification that fails leaves the folder's previous run whole)."""
     try:
-        classified = classify(result, config, discovered=discovered)
+        classified = classify(result, config, discovered=discovered, registry=get_registry())
     except _REFUSED as exc:
         fail_input(str(exc))
     write_classification(out, classified)
@@ -84,7 +85,9 @@ def classify_command(
     if config is not None and not config.is_file():
         fail_input(f"configuration file not found: {config}")
     try:
-        classified, _ = classify_directory(out_dir, config, discovered=discovered)
+        classified, _ = classify_directory(
+            out_dir, config, discovered=discovered, registry=get_registry()
+        )
     except (FileNotFoundError, OutputError) as exc:
         fail_input(str(exc))
     except _REFUSED as exc:

@@ -29,9 +29,10 @@ def run_screen(
 ) -> ScreenResult:
     """One-shot screen of a dataset folder: load, screen with a progress bar, write into
     ``writer`` (the caller commits the run)."""
+    registry = get_registry()
     try:
         with console.status(f"Loading {shown(data_dir)} …"):
-            ds = load_dataset(data_dir, period)
+            ds = load_dataset(data_dir, period, registry=registry)
     except DataError as exc:
         fail_input(str(exc))
     try:
@@ -48,7 +49,9 @@ def run_screen(
             def progress(code: str, i: int, n: int) -> None:
                 bar.update(task, total=n, completed=i, description=f"Screening {code}")
 
-            result = screen(ds, indicators=indicators, params=params, progress=progress)
+            result = screen(
+                ds, indicators=indicators, params=params, registry=registry, progress=progress
+            )
     except ParameterError as exc:
         fail_input(str(exc))
     try:

@@ -109,16 +109,18 @@ def load_dataset(
     *,
     tables: Iterable[str] | None = None,
     received_at: datetime | None = None,
-    registry: Registry | None = None,
+    registry: Registry,
 ) -> Dataset:
-    """Read a dataset folder (Parquet, CSV or XLSX per table) and validate it against the schema.
+    """Read a dataset folder (Parquet, CSV or XLSX per table) and validate it against the schema
+    of ``registry`` (its tables and vocabularies; ``fundrules.load_dataset`` passes the installed
+    plugins' registry).
 
     Tables that are absent are simply not in the dataset (indicators that need them are skipped).
     Raises :class:`DataError` for a whole-file problem.
     """
     folder = Path(path)
     month = _parse_period_arg(period)
-    reg = registry or _default_registry()
+    reg = registry
     files = dataset_files(folder, month, reg, tables)
     # one table at a time: its raw cells are released before the next file is read
     records: list[FileRecord] = []
@@ -184,7 +186,7 @@ def dataset_from_frames(
     frames: Mapping[str, pd.DataFrame],
     period: str,
     *,
-    registry: Registry | None = None,
+    registry: Registry,
     fill_optional: bool = True,
 ) -> Dataset:
     """Validate in-memory raw tables exactly as files are validated (tests, generators, callers
@@ -194,7 +196,7 @@ def dataset_from_frames(
     that small hand-written tables need only the columns that matter; files get no such help.
     """
     month = _parse_period_arg(period)
-    reg = registry or _default_registry()
+    reg = registry
     raws = {}
     for name, frame in frames.items():
         if name not in reg.tables:
@@ -216,12 +218,6 @@ def _parse_period_arg(period: str) -> int:
         return parse_period(period)
     except ValueError as exc:
         raise DataError(str(exc)) from None
-
-
-def _default_registry() -> Registry:
-    from fundrules.plugins import get_registry
-
-    return get_registry()
 
 
 def _build(

@@ -14,7 +14,7 @@ import logging
 import os
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,11 @@ from typing import Any
 import pandas as pd
 import pluggy
 
+from fundrules.classification.problem_types import ProblemType
 from fundrules.errors import InputError, PluginLoadWarning
+from fundrules.intake import Dataset
 from fundrules.schema import CORE_VOCABULARIES, Table
+from fundrules.screening.indicator import Indicator
 
 from . import hookspecs
 
@@ -69,16 +72,16 @@ class Registry:
     plugins: dict[str, PluginInfo] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
     vocabularies: dict[str, frozenset[str]] = field(default_factory=dict)
-    indicators: dict[str, Any] = field(default_factory=dict)  # code -> Indicator
+    indicators: dict[str, Indicator] = field(default_factory=dict)
     parameter_sources: list[tuple[str, Mapping[str, Any] | Path]] = field(default_factory=list)
-    problem_types: list[Any] = field(default_factory=list)
+    problem_types: list[ProblemType | Mapping[str, Any]] = field(default_factory=list)
     classification_rules: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
-    report_sections: list[tuple[str, Any]] = field(default_factory=list)
+    report_sections: list[tuple[str, object]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     current_plugin: str = "?"
     strict: bool = False
 
-    def business_totals(self, dataset: Any) -> pd.DataFrame:
+    def business_totals(self, dataset: Dataset) -> pd.DataFrame:
         """Business totals from every plugin that supplies them (isolated per plugin)."""
         parts = []
         for name, result in _call_each(self, "fundrules_business_totals", dataset=dataset):
@@ -248,10 +251,6 @@ def _registrar(reg: Registry, kind: str) -> Any:
             reg.tables[thing.name] = thing
             reg.plugins[plugin].tables.append(thing.name)
         elif kind == "indicators":
-            from dataclasses import replace
-
-            from fundrules.screening.indicator import Indicator
-
             if not isinstance(thing, Indicator):
                 raise TypeError(f"register() takes an Indicator, not {type(thing).__name__}")
             if thing.code in reg.indicators:

@@ -8,7 +8,7 @@ import warnings as pywarnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -22,6 +22,9 @@ from .parameters import ParameterSet
 from .rule_set import fingerprint as rules_fingerprint
 from .rule_set import rule_set
 from .suspicions import SUSPICION_COLUMNS, empty_suspicions, gather
+
+if TYPE_CHECKING:
+    from fundrules.plugins.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +102,9 @@ def resolve_codes(indicators: str | Iterable[str], known: Iterable[str]) -> list
 def _prepare(
     indicators: str | Iterable[str] | None,
     params: Mapping[str, Any] | str | Path | None,
-    registry: Any,
-) -> tuple[Any, list[Indicator], ParameterSet, dict[str, str]]:
-    """The registry, the chosen indicators, the parameters and the plugin versions of a run."""
-    from fundrules.plugins import get_registry
-
-    reg = registry or get_registry()
+    reg: Registry,
+) -> tuple[list[Indicator], ParameterSet, dict[str, str]]:
+    """The chosen indicators, the parameters and the plugin versions of a run."""
     all_inds: dict[str, Indicator] = reg.indicators
     if indicators is None:
         chosen = list(all_inds.values())
@@ -117,7 +117,7 @@ def _prepare(
         names.append("parameters")
     pset = build_parameters(all_inds, sources, names)
     versions = {name: info.version for name, info in reg.plugins.items()}
-    return reg, chosen, pset, versions
+    return chosen, pset, versions
 
 
 def installed_rule_set(
@@ -125,13 +125,13 @@ def installed_rule_set(
     indicators: str | Iterable[str] | None = None,
     params: Mapping[str, Any] | str | Path | None = None,
     *,
-    registry: Any = None,
+    registry: Registry,
 ) -> pd.DataFrame:
     """The rule set a screen of ``period`` would run with what is installed (and ``params``):
     what ``fundrules rules approve`` signs when it is not given a run."""
     from fundrules.period import parse_period
 
-    _, chosen, pset, versions = _prepare(indicators, params, registry)
+    chosen, pset, versions = _prepare(indicators, params, registry)
     return rule_set(chosen, pset, first_day(parse_period(period)), versions)
 
 
@@ -140,7 +140,7 @@ def screen(
     indicators: str | Iterable[str] | None = None,
     params: Mapping[str, Any] | str | Path | None = None,
     *,
-    registry: Any = None,
+    registry: Registry,
     progress: Callable[[str, int, int], None] | None = None,
     handed: Mapping[str, pd.DataFrame] | None = None,
 ) -> ScreenResult:
@@ -153,8 +153,11 @@ def screen(
     with its code and the others still run. ``params`` overrides parameter values (a mapping or a
     YAML file path) on top of what plugins ship. ``handed`` are tables the entry point reads
     beside the data (the store's ``rule_approvals``, its cases…) for the ``process.*`` checks.
+    ``registry`` holds the indicators and what the plugins ship (``fundrules.screen`` passes
+    the installed plugins' registry).
     """
-    reg, chosen, pset, versions = _prepare(indicators, params, registry)
+    reg = registry
+    chosen, pset, versions = _prepare(indicators, params, reg)
     # the rule set is known before anything runs: process.unapproved_rules reads it
     rules = rule_set(chosen, pset, first_day(dataset.period), versions)
     ctx = ScreeningContext(

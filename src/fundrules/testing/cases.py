@@ -43,17 +43,15 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import yaml
 
 from fundrules.errors import InputError
 from fundrules.intake import DataError, dataset_from_frames
+from fundrules.plugins import Registry, get_registry
 from fundrules.screening import ParameterError, screen
-
-if TYPE_CHECKING:
-    from fundrules.plugins.registry import Registry
 
 FILE_KEYS = frozenset({"indicator", "cases", "description", "vocabularies"})
 CASE_KEYS = frozenset(
@@ -318,8 +316,6 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 def run_case(case: Case, registry: Registry | None = None) -> CaseOutcome:
     """Run one case through intake and ``fundrules.screen``; compare with its expectation."""
-    from fundrules.plugins import get_registry
-
     reg = _with_vocabularies(registry or get_registry(), case.vocabularies)
     ind = reg.indicators.get(case.indicator)
     if ind is None:
@@ -471,8 +467,6 @@ class Coverage:
 def case_coverage(registry: Registry | None = None) -> tuple[dict[str, Coverage], list[str]]:
     """Cases per registered indicator, from ``tests/`` of each plugin's root (``plugin_root``:
     the core's own ``tests/cases`` for the default plugins), and the errors of unreadable files."""
-    from fundrules.plugins import get_registry
-
     reg = registry or get_registry()
     coverage = {code: Coverage(code, ind.plugin or "") for code, ind in reg.indicators.items()}
     roots = {plugin_root(info.module) for info in reg.plugins.values() if info.module}

@@ -31,7 +31,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from hypothesis import HealthCheck, Phase, given, settings
@@ -41,15 +41,13 @@ from pydantic import ValidationError
 from fundrules.errors import FundrulesError
 from fundrules.intake import Dataset
 from fundrules.period import first_day, parse_period
+from fundrules.plugins import Registry, get_registry
 from fundrules.screening import Indicator, Params, ScreeningContext, gather, parameter_specs
 from fundrules.screening.engine import build_parameters
 from fundrules.screening.suspicions import evidence_records
 
 from .partition import column_subject, split_dataset, subjects_in
 from .strategies import RawDataset, datasets
-
-if TYPE_CHECKING:
-    from fundrules.plugins.registry import Registry
 
 PROPERTIES: tuple[str, ...] = (
     "runs",
@@ -576,8 +574,6 @@ def check_indicator(
     tables ``indicator`` reads. Examples: ``max_examples``, else the Hypothesis profile's
     (``ci``/``thorough``, see ``fundrules.testing.profiles``). Raises :class:`ContractViolation`
     with a shrunk example on the first property broken; returns a :class:`ContractReport`."""
-    from fundrules.plugins import get_registry
-
     reg = registry or get_registry()
     if isinstance(indicator, str) and indicator not in reg.indicators:
         raise KeyError(

@@ -20,21 +20,19 @@ failing example shrinks to a few readable rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from hypothesis import strategies as st
 
+from fundrules.intake import Dataset, dataset_from_frames
 from fundrules.period import format_period, parse_period
+from fundrules.plugins import Registry, get_registry
 from fundrules.schema import Table
 
 from .central import CENTRAL, DEPENDS
 from .generic import Unrepresentable, format_cell, generic_rows, referenced_table, value_strategy
 from .world import World, credit_codes, person_ids, worlds
-
-if TYPE_CHECKING:
-    from fundrules.intake import Dataset
-    from fundrules.plugins.registry import Registry
 
 __all__ = ["RawDataset", "credit_codes", "datasets", "person_ids"]
 
@@ -58,9 +56,7 @@ class RawDataset(Mapping[str, pd.DataFrame]):
 
     def load(self, registry: Registry | None = None) -> Dataset:
         """Validate the frames as files are validated."""
-        from fundrules.intake import dataset_from_frames
-
-        return dataset_from_frames(self.frames, self.period, registry=registry)
+        return dataset_from_frames(self.frames, self.period, registry=registry or get_registry())
 
     def case_tables(self) -> dict[str, list[dict[str, str]]]:
         """The rows as a case file's ``tables:`` holds them (empty cells left out)."""
@@ -242,8 +238,6 @@ def datasets(
     indicator's), so that rules about it meet their data. Either way the frames load with
     nothing quarantined.
     """
-    from fundrules.plugins import get_registry
-
     reg = registry or get_registry()
     month = parse_period(period)
     names = (
