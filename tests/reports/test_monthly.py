@@ -221,3 +221,13 @@ def test_the_browser_check_catches_errors_and_requests(browser, tmp_path):
     foreign = visit.foreign_requests()
     assert "http://127.0.0.1:9/x.png" in foreign
     assert any(u.endswith("other.css") for u in foreign)
+
+
+def test_demo_ends_with_the_monthly_summary(cli, tmp_path):
+    run = cli("demo", "--persons", "600", "--out", tmp_path / "demo")
+    assert run.returncode == 0, run.stderr
+    path = tmp_path / "demo" / "reports" / f"monthly-summary-{PERIOD}.html"
+    flat = run.stdout.replace("\n", "").rstrip()
+    assert flat.endswith(str(path)) and "Monthly summary" in flat[-400:]
+    html = path.read_text(encoding="utf-8")
+    assert "月度汇总（2025年6月）" in html and "天津市医疗保障基金管理中心" in html

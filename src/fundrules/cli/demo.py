@@ -85,7 +85,8 @@ def demo_command(
     seed: Annotated[int, typer.Option("--seed")] = 7,
     period: Annotated[str, typer.Option("--period")] = "2025-06",
 ) -> None:
-    """Build a synthetic city, screen it, classify, and score against the planted truth."""
+    """Build a synthetic city, screen it, classify, score against the planted truth, and write
+    the monthly summary."""
     from fundrules.synth import generate_city
 
     city_dir = out / "city"
@@ -107,6 +108,11 @@ def demo_command(
             from .classifying import classify_outputs
 
             classify_outputs(writer, result, Path(__file__).with_name("demo_classification.yaml"))
+        from fundrules.plugins import get_registry
+        from fundrules.reports import monthly
+
+        summary_path = monthly(out / "reports", source=results, registry=get_registry())
     except OutputError as exc:
         fail_input(str(exc))
     console.print(f"City: [bold]{shown(city_dir)}[/]   outputs: [bold]{shown(results)}[/]")
+    console.print(f"Monthly summary (open in a browser): [bold]{shown(summary_path)}[/]")
