@@ -18,7 +18,7 @@ from .errors import (
     DatabaseUnreachable,
     SchemaOutdated,
 )
-from .store import migrate, open_book, store_locations
+from .store import handed_tables, migrate, open_book, store_locations, submissions_table
 from .summary import SUMMARY_FRAMES, summary, summary_json
 from .workflow import ACTIONS, CONCLUSIONS, ESCALATION_KINDS, STATES, allowed_actions
 
@@ -39,10 +39,12 @@ __all__ = [
     "OpenResult",
     "SchemaOutdated",
     "allowed_actions",
+    "handed_tables",
     "migrate",
     "open_book",
     "parse_date",
     "store_locations",
+    "submissions_table",
     "summary",
     "summary_json",
 ]

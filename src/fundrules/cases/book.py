@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, insert, or_, select, update
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from fundrules.classification import CLASSIFIED_COLUMNS
 from fundrules.default_plugins.deadlines import (
     OVERDUE_COLUMNS,
     consultation_due,
@@ -60,6 +61,26 @@ CASE_COLUMNS = [
     "escalation_kind",
     "closed_on",
 ]
+#: The columns of a classified suspicion a case keeps (``fundrules.classification``).
+CASE_INPUT_COLUMNS = frozenset(
+    {
+        "indicator",
+        "insurance",
+        "subject_type",
+        "subject_id",
+        "period",
+        "amount_at_risk",
+        "severity",
+        "evidence",
+        "rule_version",
+        "problem_type",
+        "typical",
+        "major_grade",
+        "report_due",
+        "action",
+        "agency",
+    }
+)
 #: Roles that read cases, and what they see (workflow.md "Roles").
 READERS = ("supervisor", "monitor", "agency", "business_dept")
 
@@ -849,23 +870,7 @@ def read_classified(out_dir: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         frame = pd.read_csv(out / "classified.csv", dtype=str, keep_default_na=False)
     else:
         raise CaseError(f"--from {out}: no classified.parquet or classified.csv")
-    needed = [
-        "indicator",
-        "insurance",
-        "subject_type",
-        "subject_id",
-        "period",
-        "amount_at_risk",
-        "severity",
-        "evidence",
-        "rule_version",
-        "problem_type",
-        "typical",
-        "major_grade",
-        "report_due",
-        "action",
-        "agency",
-    ]
+    needed = [c for c in CLASSIFIED_COLUMNS if c in CASE_INPUT_COLUMNS]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise CaseError(f"--from {out}: classified suspicions lack columns {', '.join(missing)}")

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
+from fundrules.period import parse_period
 from fundrules.store import open_store
 
 from . import database
@@ -42,3 +45,38 @@ def migrate(store: str | Path | None = None, db: str | None = None) -> tuple[str
     finally:
         engine.dispose()
     return before, after
+
+
+def submissions_table(store: str | Path) -> pd.DataFrame:
+    """The store's accepted submissions as the handed ``submissions`` table: ``submission_id``
+    (``YYYY-MM/vN``), the period as a month number, the received date in China time."""
+    subs = open_store(Path(store)).submissions()
+    received = pd.to_datetime(subs["received_at"])
+    if received.dt.tz is not None:
+        received = received.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    return pd.DataFrame(
+        {
+            "submission_id": (subs["period"] + "/v" + subs["version"].astype("str")).astype("str"),
+            "period": pd.Series([parse_period(p) for p in subs["period"]], dtype="int32"),
+            "version": subs["version"].astype("Int64"),
+            "received_on": received.dt.normalize().astype("datetime64[s]"),
+            "changed": subs["changed"].astype(bool),
+            "changes_version": subs["changes_version"].astype("Int64"),
+            "changed_tables": subs["changed_tables"].fillna("").astype("str"),
+        }
+    )
+
+
+def handed_tables(store: str | Path, db: str | None = None) -> dict[str, pd.DataFrame]:
+    """What the entry point hands to screening for the ``process.*`` checks: the store's
+    ``submissions``, and the ``cases`` and ``case_events`` of its case database (empty tables
+    when the store has no case database yet — nothing is created for it)."""
+    url, _ = store_locations(store, db)
+    out = {"submissions": submissions_table(store)}
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        from .tables import case_events_table, cases_table
+
+        return {**out, "cases": cases_table([]), "case_events": case_events_table([])}
+    with CaseBook(url) as book:
+        out.update(book.screening_tables())
+    return out

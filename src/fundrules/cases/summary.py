@@ -49,6 +49,15 @@ SUMMARY_FRAMES = (
     "yield",
     "major",
 )
+YIELD_COLUMNS = [
+    "indicator",
+    "cases",
+    "reviewed",
+    "confirmed",
+    "confirmed_share",
+    "confirmed_with_loss",
+    "loss_share",
+]
 _MEASURES = ["cases", "suspicions", "amount_at_risk", "confirmed", "recovered", "confirmed_loss"]
 
 
@@ -199,33 +208,12 @@ def _summary(
         yg = yg.reset_index()
         yg["confirmed_share"] = _rate(yg["confirmed"], yg["reviewed"])
         yg["loss_share"] = _rate(yg["confirmed_with_loss"], yg["confirmed"])
-        out["yield"] = yg[
-            [
-                "indicator",
-                "cases",
-                "reviewed",
-                "confirmed",
-                "confirmed_share",
-                "confirmed_with_loss",
-                "loss_share",
-            ]
-        ].astype({c: "int64" for c in ("cases", "reviewed", "confirmed", "confirmed_with_loss")})
+        out["yield"] = yg[YIELD_COLUMNS].astype(
+            {c: "int64" for c in ("cases", "reviewed", "confirmed", "confirmed_with_loss")}
+        )
     else:
         out["by_indicator"] = _by(frame.assign(indicator=[]), "indicator")
-        out["yield"] = pd.DataFrame(
-            {
-                c: pd.Series(dtype="object")
-                for c in (
-                    "indicator",
-                    "cases",
-                    "reviewed",
-                    "confirmed",
-                    "confirmed_share",
-                    "confirmed_with_loss",
-                    "loss_share",
-                )
-            }
-        )
+        out["yield"] = pd.DataFrame({c: pd.Series(dtype="object") for c in YIELD_COLUMNS})
 
     rec = (
         frame.groupby(["agency", "insurance"], sort=True)

@@ -38,6 +38,7 @@ DEFAULT_PLUGINS = (
     ("data", "fundrules.default_plugins.data_quality"),
     ("fund", "fundrules.default_plugins.fund"),
     ("rules", "fundrules.default_plugins.rule_approval"),
+    ("process", "fundrules.default_plugins.process"),
 )
 
 

@@ -21,13 +21,15 @@ from .indicator import Indicator
 from .parameters import ParameterSet
 from .rule_set import fingerprint as rules_fingerprint
 from .rule_set import rule_set
-from .suspicions import SUSPICION_COLUMNS, empty_suspicions, gather
+from .suspicions import SUSPICION_COLUMNS, empty_suspicions, gather, run_suspicions
 
 if TYPE_CHECKING:
     from fundrules.plugins.registry import Registry
 
 log = logging.getLogger(__name__)
 
+#: The handed table of the suspicions the run's other indicators found.
+RUN_SUSPICIONS = "run_suspicions"
 RUN_COLUMNS = [
     "indicator",
     "plugin",
@@ -169,9 +171,17 @@ def screen(
     frames: list[pd.DataFrame] = []
     warnings: list[str] = []
     used: dict[str, dict[str, Any]] = {}
-    for i, ind in enumerate(chosen):
+    # checks that read the run's own suspicions (process.recurring_after_no_issue) run last
+    order = sorted(chosen, key=lambda ind: RUN_SUSPICIONS in ind.meta.reads)
+    for i, ind in enumerate(order):
         if progress:
             progress(ind.code, i, len(chosen))
+        if RUN_SUSPICIONS in ind.meta.reads and not dataset.has(RUN_SUSPICIONS):
+            given = (handed or {}).get(RUN_SUSPICIONS)
+            found = run_suspicions(frames)
+            ctx.handed[RUN_SUSPICIONS] = (
+                found if given is None else pd.concat([given, found], ignore_index=True)
+            )
         row = {"indicator": ind.code, "plugin": ind.plugin or "", "status": "ok", "reason": ""}
         row.update(seconds=0.0, rows_in=0, hits=0, suspicions=0)
         missing = [t for t in ind.meta.reads if not ctx.has(t)]

@@ -131,3 +131,23 @@ def _record_lines(ev: pd.DataFrame) -> list[str]:
 def evidence_records(evidence: str) -> list[dict]:
     """The records of a suspicion's evidence JSON."""
     return json.loads(evidence).get("records", [])
+
+
+def run_suspicions(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The suspicions found so far in a run, in the layout of a handed table (D1): the period as
+    a month number, ``amount_at_risk`` as int64 fen."""
+    from fundrules.period import parse_period
+
+    found = pd.concat(frames, ignore_index=True) if frames else empty_suspicions()
+    return pd.DataFrame(
+        {
+            "indicator": found["indicator"].astype("str"),
+            "insurance": found["insurance"].fillna("").astype("str"),
+            "subject_type": found["subject_type"].astype("str"),
+            "subject_id": found["subject_id"].astype("str"),
+            "period": pd.Series([parse_period(p) for p in found["period"]], dtype="int32"),
+            "amount_at_risk": pd.Series(
+                [int(Decimal(a).scaleb(2)) for a in found["amount_at_risk"]], dtype="int64"
+            ),
+        }
+    )
