@@ -85,8 +85,8 @@ def demo_command(
     seed: Annotated[int, typer.Option("--seed")] = 7,
     period: Annotated[str, typer.Option("--period")] = "2025-06",
 ) -> None:
-    """Build a synthetic city, screen it, classify, score against the planted truth, and write
-    the monthly summary."""
+    """Build a synthetic city, screen it, classify, score against the planted truth, write the
+    monthly summary, and take a few cases through the whole workflow with certificates."""
     from fundrules.synth import generate_city
 
     city_dir = out / "city"
@@ -112,6 +112,9 @@ def demo_command(
         from fundrules.reports import monthly
 
         summary_path = monthly(out / "reports", source=results, registry=get_registry())
+        from .demo_cases import walk_cases
+
+        walk_cases(out, results)
     except OutputError as exc:
         fail_input(str(exc))
     console.print(f"City: [bold]{shown(city_dir)}[/]   outputs: [bold]{shown(results)}[/]")
