@@ -84,9 +84,13 @@ def test_act_list_overdue_summary(world):
     with open_book(store) as book:
         book.act(identity(root, "M1"), int(cid), "confirm", at="2025-07-21")
         book.act(identity(root, "M1"), int(cid), "dispatch", at="2025-07-31")
+    # receipt and feedback travel only in sealed packages (tests/security/test_exchange.py):
+    # the command line points there; the library records them here
     out = run("cases", "act", "--store", store, cid, "receive", *who("A1"), "--at", "2025-08-31")
-    assert out.returncode == 0, out.stderr
-    assert "dispatched → received" in out.stdout
+    assert out.returncode == 2 and "fundrules receive FILE" in out.stderr
+    with open_book(store) as book:
+        r = book.act(identity(root, "A1"), int(cid), "receive", at="2025-08-31")
+    assert (r.from_state, r.to_state) == ("dispatched", "received")
     due = json.loads(
         run(
             "cases", "overdue", "--store", store, *who("M1"), "--as-of", "2025-10-01", "--json"
@@ -96,12 +100,12 @@ def test_act_list_overdue_summary(world):
     assert (row["case_id"], row["due"], row["status"]) == (int(cid), "2025-09-30", "outstanding")
     other = run("cases", "overdue", "--store", store, *who("A2"), "--as-of", "2025-10-01", "--json")
     assert json.loads(other.stdout)["overdue"] == []  # another agency sees none of it
-    out = run(
-        "cases", "act", "--store", store, cid, "feedback", *who("A1"), "--at", "2025-10-08",
-        "--conclusion", "recovered", "--recovered", "3000.00", "--confirmed-loss", "3000.00",
-        "--data-corrected", "yes", "--reason", "stopped and recovered",
-    )  # fmt: skip
-    assert out.returncode == 0, out.stderr
+    with open_book(store) as book:
+        book.act(
+            identity(root, "A1"), int(cid), "feedback", at="2025-10-08", conclusion="recovered",
+            recovered="3000.00", confirmed_loss="3000.00", data_corrected="yes",
+            reason="stopped and recovered",
+        )  # fmt: skip
     late = json.loads(
         run(
             "cases", "overdue", "--store", store, *who("M1"), "--as-of", "2025-10-09", "--json"

@@ -25,7 +25,7 @@ from fundrules.default_plugins.deadlines import (
     feedback_due,
     feedback_overdue,
 )
-from fundrules.security import CertificateAuthority, Holder, Identity, canonical
+from fundrules.security import CertificateAuthority, Holder, Identity, audit, canonical
 from fundrules.security.certificates import utc_now
 
 from . import database
@@ -387,6 +387,11 @@ class CaseBook:
                 s.add(ev)
                 s.flush()
                 event_id = ev.id
+                # the same transaction links it into the audit trail (decisions.md D83)
+                audit.append(
+                    s, "action", content, identity.serial,
+                    signer=(identity.certificate, identity.key),
+                )  # fmt: skip
         except StaleDataError:
             message = (
                 f"case {case_id}: conflict — someone else acted on it at the same time; "
@@ -410,6 +415,13 @@ class CaseBook:
             s.add(
                 CaseEvent(outcome="refused", to_state=event["from_state"], message=message, **event)
             )
+            audit.append(
+                s,
+                "refusal",
+                {"case_id": event["case_id"], "action": event["action"], "reason": message,
+                 "signed_content": json.loads(event["content"])},
+                event["actor_serial"],
+            )  # fmt: skip
 
     # ---- reading -------------------------------------------------------------------------
     def list_cases(

@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (command modules register themselves)
     classifying,
     demo,
     intake,
+    packages,
     reporting,
     screening,
     synth,

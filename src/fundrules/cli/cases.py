@@ -13,6 +13,7 @@ import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
+from fundrules.errors import InputError
 from fundrules.security import (
     CA_PASSPHRASE_FILE_ENV,
     PASSPHRASE_FILE_ENV,
@@ -348,6 +349,15 @@ def cases_show(
     )
 
 
+#: actions that only sealed packages carry (Art. 11), and the command that does each
+PACKAGE_ACTIONS = {
+    "dispatch": "fundrules dispatch --store STORE --agency A --cert F --key F --out FILE",
+    "receive": "fundrules receive FILE --store AGENCY_STORE --cert F --key F [--at DATE]",
+    "feedback": "fundrules feedback --store AGENCY_STORE --case ID --conclusion C --cert F "
+    "--key F --out FILE",
+}
+
+
 @cases_app.command("act")
 def cases_act(
     store: Store,
@@ -409,7 +419,12 @@ def cases_act(
     passphrase_file: KeyPass = None,
     as_json: Json = False,
 ) -> None:
-    """Take an action on a case, signed with your certificate."""
+    """Take an action on a case, signed with your certificate. Dispatch, receive and feedback
+    travel only as sealed packages: ``fundrules dispatch``, ``receive``, ``feedback``."""
+    if action in PACKAGE_ACTIONS:
+        raise InputError(
+            f"{action} goes through a sealed package (decisions.md D85): {PACKAGE_ACTIONS[action]}"
+        )
     me = _identity(cert, key, passphrase_file)
     with _book(store, db) as book:
         r = book.act(
