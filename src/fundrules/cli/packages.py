@@ -285,15 +285,23 @@ def _register_ca_publish() -> None:
     @ca_app.command("publish")
     def ca_publish(
         store: Store,
-        out: Annotated[Path, typer.Option("--out", help="the ca folder of an agency's store")],
+        to: Annotated[
+            Path, typer.Option("--to", help="an agency's store (a new folder becomes one)")
+        ],
     ) -> None:
         """Copy the public part of the region's CA (certificate, CRL, issued certificates; never
-        the key) into an agency's store, so it can check who signed what it receives."""
+        the key) into an agency's store, so it can check who signed what it receives. Run it
+        again after a certificate is issued or revoked."""
         from fundrules.cases.exchange import publish_ca
         from fundrules.security import CertificateAuthority
+        from fundrules.store import open_store
 
-        written = publish_ca(CertificateAuthority(store / "ca"), out)
-        console.print(f"published the CA of {shown(store)}: {len(written)} files → {shown(out)}")
+        ca = CertificateAuthority(store / "ca")
+        open_store(to, create=True)
+        written = publish_ca(ca, to / "ca")
+        console.print(
+            f"published the CA of {shown(store)}: {len(written)} files → {shown(to / 'ca')}"
+        )
 
 
 _register_ca_publish()
