@@ -14,7 +14,7 @@ import pytest
 from cli_run import fundrules
 from security.pki import issue, make_ca
 
-from fundrules.cases import open_book
+from fundrules.cases import handed_tables, open_book
 from fundrules.cases.exchange import publish_ca
 from fundrules.security import CertificateAuthority, Holder, load_identity
 from fundrules.security.packages import new_payload, seal
@@ -267,3 +267,20 @@ def test_signed_by_a_revoked_certificate_is_refused(world, tmp_path):
     ca.revoke(me.serial, "left_post", CA_PASS, now=dt.datetime.now(dt.UTC))
     store = _agency_store(root, region, "revoked-store")  # the CA copy names the revocation
     _refused(root, store, package, "A1", "revoked")
+
+
+def test_rules_approved_by_a_supervisor_reach_screening(world):
+    root, region, _ = world
+    refused = _run(root, "rules", "approve", "--store", region, *_who(root, "M1"))
+    assert refused.returncode == 2 and "only a supervisor approves rules" in refused.stderr
+    out = _run(
+        root, "rules", "approve", "--store", region, *_who(root, "S1"), "--period", "2025-06",
+        "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    approved = json.loads(out.stdout)
+    handed = handed_tables(region)
+    assert set(handed["rule_approvals"]["fingerprint"]) == {approved["fingerprint"]}
+    assert len(handed["rule_approvals"]) == approved["rules"]
+    kind, entry = _audit(region)[-1]
+    assert kind == "rules" and entry["fingerprint"] == approved["fingerprint"]

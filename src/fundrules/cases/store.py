@@ -7,16 +7,20 @@ unless the store names another) or a URL given with ``--db postgresql+psycopg://
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
 
 from fundrules.period import parse_period
+from fundrules.security.rule_approval import approvals_table
 from fundrules.store import open_store
 
 from . import database
 from .book import CaseBook
 from .errors import CaseError
+
+log = logging.getLogger(__name__)
 
 
 def store_locations(store: str | Path, db: str | None = None) -> tuple[str, Path]:
@@ -70,7 +74,8 @@ def submissions_table(store: str | Path) -> pd.DataFrame:
 def handed_tables(store: str | Path, db: str | None = None) -> dict[str, pd.DataFrame]:
     """What the entry point hands to screening for the ``process.*`` checks: the store's
     ``submissions``, and the ``cases`` and ``case_events`` of its case database (empty tables
-    when the store has no case database yet — nothing is created for it)."""
+    when the store has no case database yet — nothing is created for it), and the supervisors'
+    ``rule_approvals`` whose signatures hold, once there is one (Art. 21)."""
     url, _ = store_locations(store, db)
     out = {"submissions": submissions_table(store)}
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
@@ -79,4 +84,10 @@ def handed_tables(store: str | Path, db: str | None = None) -> dict[str, pd.Data
         return {**out, "cases": cases_table([]), "case_events": case_events_table([])}
     with CaseBook(url) as book:
         out.update(book.screening_tables())
+        with book.session() as s:
+            approvals, problems = approvals_table(s)
+    for problem in problems:  # an approval whose signature fails counts for nothing
+        log.warning("rule approval left out: %s", problem)
+    if len(approvals):  # the approval regime starts with a region's first approval (D84)
+        out["rule_approvals"] = approvals
     return out

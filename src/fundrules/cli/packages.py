@@ -254,7 +254,9 @@ def rules_approve(
         rules = manifest_from_run(from_run)
     else:
         when = period or dt.date.today().strftime("%Y-%m")
-        rules = manifest(installed_rule_set(when, params=params))
+        from fundrules.plugins import get_registry
+
+        rules = manifest(installed_rule_set(when, params=params, registry=get_registry()))
     with _book(store, db) as book:
         holder = book.holder(me)
         if holder.role != "supervisor":
