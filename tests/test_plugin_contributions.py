@@ -50,6 +50,7 @@ class ToyWithTotals(PluginContributions):
 
 def test_contributions_register_through_every_hook():
     plugin = ToyWithTotals(
+        prefix="toy",
         tables=[TOY],
         vocabularies={"toy_kind": ["a", "b"], "benefit_type": ["toy_benefit"]},
         indicators=[every_row],

@@ -50,7 +50,10 @@ def plugin(**hooks):
 
 
 def good_plugin():
-    return plugin(fundrules_register_indicators=lambda register: register(always))
+    return plugin(
+        fundrules_code_prefix=lambda: "example",
+        fundrules_register_indicators=lambda register: register(always),
+    )
 
 
 def test_plugin_raising_in_a_hook_is_reported_and_others_run():
@@ -105,10 +108,11 @@ def test_an_indicator_that_raises_is_reported_and_the_others_run(load):
             (
                 "t",
                 plugin(
+                    fundrules_code_prefix=lambda: "example",
                     fundrules_register_indicators=lambda register: [
                         register(always),
                         register(raises),
-                    ]
+                    ],
                 ),
             )
         ],

@@ -16,7 +16,7 @@ from fundrules.period import (
     parse_period,
 )
 from fundrules.plugins import PluginContributions, hookimpl
-from fundrules.schema import INSURANCES, Column, Table, col
+from fundrules.schema import INSURANCES, Column, PaymentTable, Table, col
 from fundrules.schema.identifiers import ric_profile, ric_valid, uscc_valid
 from fundrules.screening import (
     Indicator,
@@ -48,6 +48,7 @@ __all__ = [
     "IndicatorMeta",
     "NoParams",
     "Params",
+    "PaymentTable",
     "PluginContributions",
     "ScreeningContext",
     "Table",

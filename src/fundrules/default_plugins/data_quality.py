@@ -33,6 +33,7 @@ def _bad_ids_by_table(
     the insurance of its records (empty where mixed or none). Validity is computed once per
     distinct id."""
     scoped = _scoped(ctx)
+    fixed_insurance = {p.table: p.insurance for p in ctx.payment_tables}
     places = [
         (name, c) for name, df in scoped.items() for c in ctx.dataset.schema[name].columns_of(kind)
     ]
@@ -60,8 +61,8 @@ def _bad_ids_by_table(
         part["column"] = c
         if ins is not None:
             part["insurance"] = part["id"].map(ins).fillna("")
-        else:
-            part["insurance"] = "medical" if name.startswith("medical_") else ""
+        else:  # a table of one insurance says so in its payment declaration
+            part["insurance"] = fixed_insurance.get(name) or ""
         parts.append(part)
     if not parts:
         return pd.DataFrame(columns=["id", "rows", "table", "column", "insurance"])
@@ -146,17 +147,15 @@ def id_profile_mismatch(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     severity="high",
     legal_basis=LAW_DATA,
     reads={"persons": ("person_id",)},
-    optional_reads={
-        "benefits": ("person_id", "period", "amount"),
-        "contributions": ("person_id", "period"),
-        "medical_settlements": ("person_id", "period", "fund_amount"),
-    },
+    optional_reads={"contributions": ("person_id", "period")},
+    reads_payments=True,
     subject="person",
     partition="person",
 )
 def unknown_person(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
-    """A payment (a positive ``benefits`` row or a medical settlement) or a contribution of the
-    target period names a person_id absent from ``persons``. The amount at risk is the net
+    """A payment (a positive row of any person-payment table: ``benefits`` and the tables the
+    plugins declare, such as settlements) or a contribution of the target period names a
+    person_id absent from ``persons``. The amount at risk is the net
     payment (reversals offset); contributions move money in, not out, and count 0."""
     known = ctx.table("persons")["person_id"]  # a Series: hashed membership in C, not a Python set
     pay = payments_in_target(ctx)
@@ -262,3 +261,8 @@ INDICATORS: tuple[Indicator, ...] = (
 def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
     for ind in INDICATORS:
         register(ind)
+
+
+@hookimpl
+def fundrules_code_prefix() -> str:
+    return "data"

@@ -454,3 +454,8 @@ INDICATORS: tuple[Indicator, ...] = (
 def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
     for ind in INDICATORS:
         register(ind)
+
+
+@hookimpl
+def fundrules_code_prefix() -> str:
+    return "fund"

@@ -5,35 +5,33 @@ from __future__ import annotations
 import pandas as pd
 
 from fundrules.period import month_of
+from fundrules.schema import PaymentTable
 from fundrules.screening import ScreeningContext
 
 
+def _payment_insurance(rows: pd.DataFrame, payments: PaymentTable) -> pd.Series | str:
+    if payments.insurance_column is not None:
+        return rows[payments.insurance_column]
+    return payments.insurance or ""
+
+
 def payments_in_target(ctx: ScreeningContext) -> pd.DataFrame:
-    """Payments of the target period (indicators.md, "Data quality scope"): ``benefits`` rows
-    (reversals included, as offsets) and medical settlements' fund amounts, with person and
-    insurance. Columns: ``person_id``, ``insurance``, ``source``, ``amount_fen``."""
+    """Payments of the target period (indicators.md, "Data quality scope") from every
+    person-payment table the plugins declare (``ctx.payment_tables``; the core's ``benefits``
+    among them), reversals included as offsets. Columns: ``person_id``, ``insurance``,
+    ``source`` (the table), ``amount_fen``."""
     parts = []
-    if ctx.has("benefits"):
-        b = ctx.target("benefits")
+    for payments in ctx.payment_tables:
+        if not ctx.has(payments.table):
+            continue
+        rows = ctx.target(payments.table)
         parts.append(
             pd.DataFrame(
                 {
-                    "person_id": b["person_id"],
-                    "insurance": b["insurance"],
-                    "source": "benefits",
-                    "amount_fen": b["amount"],
-                }
-            )
-        )
-    if ctx.has("medical_settlements"):
-        s = ctx.target("medical_settlements")
-        parts.append(
-            pd.DataFrame(
-                {
-                    "person_id": s["person_id"],
-                    "insurance": "medical",
-                    "source": "medical_settlements",
-                    "amount_fen": s["fund_amount"],
+                    "person_id": rows[payments.person_column],
+                    "insurance": _payment_insurance(rows, payments),
+                    "source": payments.table,
+                    "amount_fen": rows[payments.amount_column],
                 }
             )
         )
@@ -42,16 +40,28 @@ def payments_in_target(ctx: ScreeningContext) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _paid_in_period(ctx: ScreeningContext, payments: PaymentTable) -> pd.DataFrame:
+    """Rows of a payment table whose money moved in the target period: by the paid date (cash
+    basis), else by the table's period."""
+    rows = ctx.table(payments.table)
+    if payments.paid_date_column is not None:
+        return rows[month_of(rows[payments.paid_date_column]) == ctx.period]
+    return ctx.target(payments.table)
+
+
 def core_business_totals(ctx: ScreeningContext) -> pd.DataFrame:
-    """Benefits paid and contributions received in the target period, by ``paid_date`` (cash
-    basis), per insurance, from the core tables; plugin totals replace these per (insurance,
-    measure) where a plugin supplies them."""
+    """Benefits paid (every declared person-payment table) and contributions received in the
+    target period, by paid date (cash basis; a payment table without one, by its period), per
+    insurance; plugin totals replace these per (insurance, measure) where a plugin supplies
+    them."""
     rows = []
-    if ctx.has("benefits"):
-        b = ctx.table("benefits")
-        b = b[month_of(b["paid_date"]) == ctx.period]
-        for ins, amt in b.groupby("insurance")["amount"].sum().items():
-            rows.append((ins, "benefits", int(amt), "benefits"))
+    for payments in ctx.payment_tables:
+        if not ctx.has(payments.table):
+            continue
+        paid = _paid_in_period(ctx, payments)
+        by = pd.Series(_payment_insurance(paid, payments), index=paid.index, dtype="str")
+        for ins, amt in paid[payments.amount_column].groupby(by).sum().items():
+            rows.append((ins, "benefits", int(amt), payments.table))
     if ctx.has("contributions"):
         c = ctx.table("contributions")
         c = c[month_of(c["paid_date"]) == ctx.period]
@@ -59,6 +69,10 @@ def core_business_totals(ctx: ScreeningContext) -> pd.DataFrame:
         for ins, amt in total.items():
             rows.append((ins, "contributions", int(amt), "contributions"))
     core = pd.DataFrame(rows, columns=["insurance", "measure", "amount_fen", "source"])
+    if core.duplicated(["insurance", "measure"]).any():  # one insurance paid from two tables
+        core = core.groupby(["insurance", "measure"], as_index=False, sort=False).agg(
+            amount_fen=("amount_fen", "sum"), source=("source", " + ".join)
+        )
     plugin = ctx.business_totals()
     if len(plugin):
         plugin = plugin[plugin["period"] == ctx.period]

@@ -126,3 +126,8 @@ def fundrules_register_tables(register: Callable[[Table], None]) -> None:
 @hookimpl
 def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
     register(unapproved_rules)
+
+
+@hookimpl
+def fundrules_code_prefix() -> str:
+    return "process"

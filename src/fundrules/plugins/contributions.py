@@ -1,10 +1,10 @@
 """The usual contributions of an insurance plugin, as one object of hook implementations.
 
-Most plugins register the same five things (tables, vocabulary values, indicators, problem types,
-a classification ruleset); this class implements those hooks from plain values, so a plugin's
-``plugin.py`` only lists what it contributes. A plugin with more hooks subclasses it and adds
-``@hookimpl`` methods. Point the entry point at the instance: ``pension =
-"fundrules_pension.plugin:plugin"``.
+Most plugins register the same things (their indicator code prefix, tables, payment tables,
+vocabulary values, indicators, problem types, a classification ruleset); this class implements
+those hooks from plain values, so a plugin's ``plugin.py`` only lists what it contributes. A plugin
+with more hooks subclasses it and adds ``@hookimpl`` methods. Point the entry point at the
+instance: ``ltc = "fundrules_ltc.plugin:plugin"``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from fundrules.schema import Table
+from fundrules.schema import PaymentTable, Table
 
 from .hookspecs import hookimpl
 
@@ -26,14 +26,18 @@ class PluginContributions:
     def __init__(
         self,
         *,
+        prefix: str | None = None,
         tables: Iterable[Table] = (),
+        payment_tables: Iterable[PaymentTable] = (),
         vocabularies: Mapping[str, Iterable[str]] | None = None,
         indicators: Iterable[Any] = (),
         problem_types: Iterable[Mapping[str, Any]] = (),
         rulesets: Sequence[Mapping[str, Any]] = (),
         synth: Any = None,
     ) -> None:
+        self.prefix = prefix
         self.tables = tuple(tables)
+        self.payment_tables = tuple(payment_tables)
         self.vocabularies = {k: tuple(v) for k, v in (vocabularies or {}).items()}
         self.indicators = tuple(indicators)
         self.problem_types = tuple(problem_types)
@@ -49,6 +53,15 @@ class PluginContributions:
     def fundrules_register_tables(self, register: Callable[[Table], None]) -> None:
         for table in self.tables:
             register(table)
+
+    @hookimpl
+    def fundrules_code_prefix(self) -> str | None:
+        return self.prefix
+
+    @hookimpl
+    def fundrules_register_payment_tables(self, register: Callable[[PaymentTable], None]) -> None:
+        for payments in self.payment_tables:
+            register(payments)
 
     @hookimpl
     def fundrules_register_vocabularies(self, extend: Callable[[str, Iterable[str]], None]) -> None:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from fundrules.intake import Dataset
-    from fundrules.schema import Table
+    from fundrules.schema import PaymentTable, Table
     from fundrules.screening.indicator import Indicator
     from fundrules.synth.part import SynthPart
 
@@ -33,6 +33,22 @@ def fundrules_register_tables(register: Callable[[Table], None]) -> None:
 def fundrules_register_vocabularies(extend: Callable[[str, Iterable[str]], None]) -> None:
     """Add values to closed vocabularies: ``extend("benefit_type", ["basic_pension", ...])``.
     A new vocabulary name creates that vocabulary (for the plugin's own code columns)."""
+
+
+@hookspec
+def fundrules_code_prefix() -> str | None:
+    """The prefix every indicator code of the plugin carries: its insurance (``ltc`` for
+    ``ltc.paid_after_death``) or a name of its own such as ``example``. ``data``, ``fund``
+    and ``process`` belong to the core; no two plugins share a prefix. A plugin that registers
+    indicators must declare one; an indicator without it is refused."""
+
+
+@hookspec
+def fundrules_register_payment_tables(register: Callable[[PaymentTable], None]) -> None:
+    """Declare the plugin's tables of payments to persons: ``register(PaymentTable(table=...,
+    person_column=..., amount_column=..., insurance=... | insurance_column=...,
+    paid_date_column=...))``. The core's checks that read payments (``data.*`` amounts at risk,
+    the cash-basis business totals) read every declared table; only the plugin's own tables."""
 
 
 @hookspec

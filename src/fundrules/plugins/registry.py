@@ -12,8 +12,9 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
@@ -25,7 +26,7 @@ import pluggy
 from fundrules.classification.problem_types import ProblemType
 from fundrules.errors import InputError, PluginLoadWarning
 from fundrules.intake import Dataset
-from fundrules.schema import CORE_VOCABULARIES, Table
+from fundrules.schema import CORE_VOCABULARIES, PaymentTable, Table
 from fundrules.screening.indicator import Indicator
 
 from . import hookspecs
@@ -42,6 +43,12 @@ DEFAULT_PLUGINS = (
 )
 
 
+#: Indicator code prefixes of the core's own plugins; no installed plugin may declare them.
+CORE_PREFIXES = ("data", "fund", "process")
+CORE_DISTRIBUTION = "fundrules"
+_PREFIX = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
 class PluginError(InputError, RuntimeError):
     """A plugin failed while strict mode is on."""
 
@@ -55,6 +62,7 @@ class PluginInfo:
     hooks: list[str] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
+    prefix: str | None = None
     error: str | None = None
 
 
@@ -74,6 +82,8 @@ class Registry:
     tables: dict[str, Table] = field(default_factory=dict)
     vocabularies: dict[str, frozenset[str]] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict)  # prefix -> plugin
+    payment_tables: dict[str, PaymentTable] = field(default_factory=dict)
     parameter_sources: list[tuple[str, Mapping[str, Any] | Path]] = field(default_factory=list)
     problem_types: list[ProblemType | Mapping[str, Any]] = field(default_factory=list)
     classification_rules: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
@@ -81,6 +91,11 @@ class Registry:
     failures: list[Failure] = field(default_factory=list)
     current_plugin: str = "?"
     strict: bool = False
+
+    @property
+    def insurances(self) -> frozenset[str]:
+        """The insurance vocabulary: the core schema's, extended by the plugins."""
+        return self.vocabularies.get("insurance", frozenset())
 
     def business_totals(self, dataset: Dataset) -> pd.DataFrame:
         """Business totals from every plugin that supplies them (isolated per plugin)."""
@@ -216,10 +231,20 @@ def build_registry(
     ):
         pass
     reg.vocabularies = {k: frozenset(v) for k, v in vocab.items()}
+    for plugin_name, prefix in _call_each(reg, "fundrules_code_prefix"):
+        _claim_prefix(reg, plugin_name, prefix)
     for _ in _call_each(
-        reg, "fundrules_register_indicators", register=_registrar(reg, "indicators")
+        reg, "fundrules_register_payment_tables", register=_registrar(reg, "payment_tables")
     ):
         pass
+    # a plugin's indicators are kept only when all of them are acceptable (D13)
+    pending: dict[str, list[Indicator]] = {}
+    for plugin_name, _ in _call_each(
+        reg, "fundrules_register_indicators", register=_indicator_registrar(reg, pending)
+    ):
+        for ind in pending.pop(plugin_name, []):
+            reg.indicators[ind.code] = ind
+            reg.plugins[plugin_name].indicators.append(ind.code)
     for _ in _call_each(
         reg, "fundrules_register_parameters", register=_registrar(reg, "parameters")
     ):
@@ -251,14 +276,17 @@ def _registrar(reg: Registry, kind: str) -> Any:
                 raise ValueError(f"table {thing.name!r} is already declared")
             reg.tables[thing.name] = thing
             reg.plugins[plugin].tables.append(thing.name)
-        elif kind == "indicators":
-            if not isinstance(thing, Indicator):
-                raise TypeError(f"register() takes an Indicator, not {type(thing).__name__}")
-            if thing.code in reg.indicators:
-                other = reg.indicators[thing.code].plugin
-                raise ValueError(f"indicator {thing.code} is already registered by {other}")
-            reg.indicators[thing.code] = replace(thing, plugin=plugin)
-            reg.plugins[plugin].indicators.append(thing.code)
+        elif kind == "payment_tables":
+            if not isinstance(thing, PaymentTable):
+                raise TypeError(f"register() takes a PaymentTable, not {type(thing).__name__}")
+            if thing.table not in reg.plugins[plugin].tables:
+                raise ValueError(
+                    f"payment table {thing.table!r} is not a table the plugin declares"
+                )
+            if thing.table in reg.payment_tables:
+                raise ValueError(f"payment table {thing.table!r} is already declared")
+            thing.check_against(reg.tables[thing.table], reg.insurances)
+            reg.payment_tables[thing.table] = thing
         elif kind == "parameters":
             reg.parameter_sources.append((plugin, thing))
         elif kind == "problem_types":
@@ -267,6 +295,76 @@ def _registrar(reg: Registry, kind: str) -> Any:
             reg.classification_rules.append((plugin, thing))
         elif kind == "sections":
             reg.report_sections.append((plugin, thing))
+
+    return register
+
+
+def _claim_prefix(reg: Registry, plugin: str, prefix: object) -> None:
+    """Give ``plugin`` its indicator code prefix, or record why it cannot have it."""
+    if prefix is None:
+        return
+    info = reg.plugins[plugin]
+    if not isinstance(prefix, str) or not _PREFIX.match(prefix):
+        reg._fail(plugin, "code_prefix", f"code prefix {prefix!r} is not a lowercase name")
+        return
+    if info.distribution == CORE_DISTRIBUTION:
+        if prefix not in CORE_PREFIXES:
+            reg._fail(plugin, "code_prefix", f"the core's prefixes are {', '.join(CORE_PREFIXES)}")
+            return
+    elif prefix in CORE_PREFIXES:
+        reg._fail(
+            plugin,
+            "code_prefix",
+            f"code prefix {prefix!r} belongs to the core ({', '.join(CORE_PREFIXES)})",
+        )
+        return
+    elif prefix in reg.prefixes:
+        reg._fail(
+            plugin,
+            "code_prefix",
+            f"code prefix {prefix!r} is already declared by plugin {reg.prefixes[prefix]!r}",
+        )
+        return
+    reg.prefixes.setdefault(prefix, plugin)
+    info.prefix = prefix
+
+
+def _indicator_registrar(
+    reg: Registry, pending: dict[str, list[Indicator]]
+) -> Callable[[Indicator], None]:
+    """The register callback of ``fundrules_register_indicators``: it refuses, naming the plugin
+    and the code, an indicator whose code lacks the plugin's prefix, whose insurance nobody
+    declares, or whose code is taken; accepted ones wait in ``pending`` until the plugin's hook
+    returns."""
+
+    def register(thing: Indicator) -> None:
+        plugin = reg.current_plugin
+        if not isinstance(thing, Indicator):
+            raise TypeError(f"register() takes an Indicator, not {type(thing).__name__}")
+        code = thing.code
+        prefix = reg.plugins[plugin].prefix
+        if prefix is None:
+            raise ValueError(
+                f"plugin {plugin!r} registers indicator {code} but declares no code prefix "
+                "(PluginContributions(prefix=...) or the fundrules_code_prefix hook)"
+            )
+        if code.split(".", 1)[0] != prefix:
+            raise ValueError(
+                f"plugin {plugin!r}: indicator code {code!r} does not carry the plugin's prefix "
+                f"{prefix!r} (write {prefix}.{code.split('.', 1)[-1]})"
+            )
+        insurance = thing.meta.insurance
+        if insurance is not None and insurance not in reg.insurances:
+            raise ValueError(
+                f"plugin {plugin!r}: indicator {code} names insurance {insurance!r}, which no "
+                f"installed plugin declares (known: {', '.join(sorted(reg.insurances))})"
+            )
+        taken = reg.indicators.get(code) or next(
+            (i for i in pending.get(plugin, []) if i.code == code), None
+        )
+        if taken is not None:
+            raise ValueError(f"indicator {code} is already registered by {taken.plugin}")
+        pending.setdefault(plugin, []).append(replace(thing, plugin=plugin))
 
     return register
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-INSURANCE = {
-    "pension": "养老保险",
-    "medical": "医疗保险",
-    "injury": "工伤保险",
-    "unemployment": "失业保险",
-    "maternity": "生育保险",
-    "ltc": "长期护理保险",
-    "": "基金与数据",
-}
+from fundrules.schema import INSURANCE_NAMES_ZH
+
+# the schema's insurances are named where they are declared; a plugin's own insurance shows as
+# its code
+INSURANCE = {**INSURANCE_NAMES_ZH, "": "基金与数据"}
 SEVERITY = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
 MAJOR_GRADE = {"none": "否", "ordinary": "一般要情", "major": "重大要情"}
 ACTION = {

@@ -10,7 +10,7 @@ a list of these. A plugin registers ``ReportSection(...)`` or the same fields as
 
     @hookimpl
     def fundrules_register_report_sections(register):
-        register(ReportSection(key="pension.cohorts", title="养老待遇领取人群", render=cohorts))
+        register(ReportSection(key="example.cohorts", title="待遇领取人群", render=cohorts))
 
 A section that fails to render is shown as a failure naming its plugin; the rest of the report
 is unaffected (docs/decisions.md D64).

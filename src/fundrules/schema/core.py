@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from .payments import PaymentTable
 from .tables import Table, col
 
-INSURANCES = ("pension", "medical", "injury", "unemployment", "maternity")
+#: The schema's insurances, declared once here; plugins extend the ``insurance`` vocabulary with
+#: their own (a region's long-term care insurance, say), never the core (D13).
+INSURANCE_NAMES_ZH: dict[str, str] = {
+    "pension": "养老保险",
+    "medical": "医疗保险",
+    "injury": "工伤保险",
+    "unemployment": "失业保险",
+    "maternity": "生育保险",
+}
+INSURANCES = tuple(INSURANCE_NAMES_ZH)
 INCOME_ITEMS = (
     "contribution_income",
     "fiscal_subsidy",
@@ -25,6 +35,17 @@ CORE_VOCABULARIES: dict[str, tuple[str, ...]] = {
     # closed, made of the values the installed plugins declare
     "benefit_type": (),
 }
+
+#: The core's table of payments to persons; plugins declare theirs (D13).
+CORE_PAYMENT_TABLES: tuple[PaymentTable, ...] = (
+    PaymentTable(
+        table="benefits",
+        person_column="person_id",
+        amount_column="amount",
+        insurance_column="insurance",
+        paid_date_column="paid_date",
+    ),
+)
 
 CORE_TABLES: tuple[Table, ...] = (
     Table(

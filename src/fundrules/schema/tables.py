@@ -82,7 +82,7 @@ class Table(BaseModel):
     reaches_person_via: tuple[str, str, str] | None = Field(
         default=None,
         description="(table, join column here, join column there) when rows name no person "
-        "themselves, e.g. medical_items → medical_settlements by settlement_id",
+        "themselves, e.g. the item lines of a claim → the claims, by claim_id",
     )
     handed: bool = Field(
         default=False,

@@ -11,6 +11,7 @@ import pandas as pd
 
 from fundrules.intake import Dataset
 from fundrules.period import first_day, format_period, last_day
+from fundrules.schema import PaymentTable
 
 
 @dataclass
@@ -22,6 +23,9 @@ class ScreeningContext:
     #: Tables the engine or the entry point hands over beside the data (the run's ``rule_set``,
     #: the store's ``rule_approvals``…); a table the dataset itself holds comes first.
     handed: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: The person-payment tables the plugins declare (the core's ``benefits`` among them): where
+    #: the core's checks find money paid to persons without naming any plugin's table.
+    payment_tables: tuple[PaymentTable, ...] = ()
 
     @property
     def period(self) -> int:

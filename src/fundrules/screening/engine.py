@@ -166,6 +166,7 @@ def screen(
         dataset,
         business_totals=lambda: reg.business_totals(dataset),
         handed={**(handed or {}), "rule_set": rules},
+        payment_tables=tuple(reg.payment_tables.values()),
     )
     runs: list[dict[str, Any]] = []
     frames: list[pd.DataFrame] = []
@@ -189,11 +190,10 @@ def screen(
             row.update(status="skipped", reason=f"tables absent: {', '.join(missing)}")
             runs.append(row)
             continue
-        row["rows_in"] = int(
-            sum(
-                len(ctx.table(t)) for t in (*ind.meta.reads, *ind.meta.optional_reads) if ctx.has(t)
-            )
-        )
+        read = {*ind.meta.reads, *ind.meta.optional_reads}
+        if ind.meta.reads_payments:
+            read |= set(reg.payment_tables)
+        row["rows_in"] = int(sum(len(ctx.table(t)) for t in sorted(read) if ctx.has(t)))
         t0 = time.perf_counter()
         try:
             resolved = pset.resolve(ind.code, ind.params, ctx.period_start)

@@ -20,7 +20,6 @@ Area = Literal[
     "income", "expenditure", "management", "value_preservation", "data_quality", "process"
 ]
 Severity = Literal["low", "medium", "high", "critical"]
-Insurance = Literal["pension", "medical", "injury", "unemployment", "maternity"]
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 
 
@@ -29,10 +28,18 @@ class IndicatorMeta(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    code: str = Field(pattern=r"^[a-z]+\.[a-z][a-z0-9_]*$")
+    code: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$",
+        description="the plugin's prefix, a dot, a name: checked against the plugin's prefix "
+        "when it registers",
+    )
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
-    insurance: Insurance | None
+    insurance: str | None = Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="a value of the insurance vocabulary (the schema's and the plugins'; checked "
+        "when the indicator registers), None for the whole fund",
+    )
     area: Area
     severity: Severity = "medium"
     legal_basis: str = Field(min_length=1, description="the law or article that grounds it")
@@ -41,6 +48,11 @@ class IndicatorMeta(BaseModel):
     )
     optional_reads: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="tables it uses when present"
+    )
+    reads_payments: bool = Field(
+        default=False,
+        description="it also reads every person-payment table the plugins declare "
+        "(ScreeningContext.payment_tables), when present",
     )
     subject: SubjectKind
     partition: Literal["person", "employer", "provider", "account"] | None = Field(

@@ -316,6 +316,8 @@ def _tables_for(ind: Indicator, reg: Registry) -> tuple[list[str], list[str]]:
     """(tables always generated, tables generated or not) for an indicator."""
     required = [t for t in ind.meta.reads if t in reg.tables]
     optional = [t for t in ind.meta.optional_reads if t in reg.tables and t not in required]
+    if ind.meta.reads_payments:
+        optional += [t for t in reg.payment_tables if t not in required and t not in optional]
     if not ind.meta.reads and not ind.meta.optional_reads:
         optional = list(reg.tables)  # reads nothing in particular: any table may matter
     return required, optional

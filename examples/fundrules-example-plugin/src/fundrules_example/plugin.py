@@ -10,6 +10,12 @@ from . import payments, tables
 
 
 @hookimpl
+def fundrules_code_prefix() -> str:
+    """Every code of this plugin starts with ``example.``."""
+    return "example"
+
+
+@hookimpl
 def fundrules_register_tables(register: Callable[[Table], None]) -> None:
     for table in tables.TABLES:
         register(table)

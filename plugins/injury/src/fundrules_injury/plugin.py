@@ -16,6 +16,7 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 plugin = PluginContributions(
+    prefix="injury",
     tables=tables.TABLES,
     vocabularies=tables.VOCABULARIES,
     indicators=INDICATORS,

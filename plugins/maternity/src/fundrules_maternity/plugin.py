@@ -18,6 +18,7 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 plugin = PluginContributions(
+    prefix="maternity",
     tables=tables.TABLES,
     vocabularies=tables.VOCABULARIES,
     indicators=INDICATORS,

@@ -77,6 +77,8 @@ class MedicalPlugin(PluginContributions):
 
 
 plugin = MedicalPlugin(
+    prefix="medical",
+    payment_tables=tables.PAYMENT_TABLES,
     tables=tables.TABLES,
     vocabularies=tables.VOCABULARIES,
     indicators=INDICATORS,

@@ -7,7 +7,7 @@ from its own folder (see :mod:`fundrules_medical.knowledge`).
 
 from __future__ import annotations
 
-from fundrules.plugin_api import Table, col
+from fundrules.plugin_api import PaymentTable, Table, col
 
 VISIT_TYPES: tuple[str, ...] = ("outpatient", "inpatient", "pharmacy")
 PROVIDER_TYPES: tuple[str, ...] = ("hospital", "clinic", "pharmacy")
@@ -108,3 +108,14 @@ TABLES: tuple[Table, ...] = (
     ITEM_CONFLICTS,
 )
 KNOWLEDGE_TABLES: tuple[str, ...] = ("item_catalog", "item_conflicts")
+
+#: Settlements are payments to persons: their fund amounts, by the settlement's period (no paid
+#: date is uploaded), are what the core's payment checks and cash-basis totals read.
+PAYMENT_TABLES: tuple[PaymentTable, ...] = (
+    PaymentTable(
+        table="medical_settlements",
+        person_column="person_id",
+        amount_column="fund_amount",
+        insurance="medical",
+    ),
+)

@@ -28,6 +28,7 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 plugin = PluginContributions(
+    prefix="pension",
     tables=tables.TABLES,
     vocabularies=tables.VOCABULARIES,
     indicators=INDICATORS,
