@@ -398,3 +398,8 @@ def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None
         recurring_after_no_issue,
     ):
         register(ind)
+
+
+@hookimpl
+def fundrules_code_prefix() -> str:
+    return "process"
