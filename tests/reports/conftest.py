@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import fcntl
 import json
 import os
@@ -22,6 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundrules.cases import CaseBook
+from fundrules.cases.models import Case
+from fundrules.security import CertificateAuthority, Holder, load_identity
+from fundrules.store import open_store
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -318,3 +326,102 @@ def screened(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert run.returncode == 0, run.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def screened_may(screened: Path) -> Path:
+    """The month before, screened from the same city."""
+    out = screened.parent / "out-may"
+    run = fundrules_cli(
+        "screen",
+        screened.parent / "city",
+        "--period",
+        "2025-05",
+        "--out",
+        out,
+        "--classify",
+        "--classify-config",
+        DEMO_CONFIG,
+    )
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+CA_PASS, KEY_PASS, REGION = b"ca pass", b"key pass", "120100"
+
+
+@dataclass
+class Cases:
+    store: Path
+    url: str
+    notice: int  # escalated as supervision_notice and approved
+    pending: int  # escalated as supervision_notice, not approved
+    on_site: int  # escalated as on_site_check
+    fresh: int  # new, not escalated
+    major: int  # graded 要情 (ordinary)
+    major2: int  # another
+    plain: int  # graded none
+    subject: str  # the notice case's person id
+
+
+@pytest.fixture(scope="session")
+def cases(screened, screened_may, tmp_path_factory) -> Cases:
+    root = tmp_path_factory.mktemp("cases")
+    ca = CertificateAuthority.init(root / "ca", REGION, CA_PASS)
+    people = {}
+    for role, serial in (("monitor", "M1"), ("supervisor", "S1")):
+        holder = Holder(serial, "测试" + role, role, "基金监督处", REGION)
+        cert, key = ca.issue(holder, CA_PASS, KEY_PASS).write(root / "certs", role)
+        people[role] = load_identity(cert, key, KEY_PASS)
+    store = open_store(root / "store", create=True)
+    url = store.database_url
+    with CaseBook(url, ca) as book:
+        book.open_cases(screened_may, opened_on=dt.date(2025, 6, 10))
+        book.open_cases(screened, opened_on=dt.date(2025, 7, 10))
+        with Session(book.engine) as s:
+            all_cases = s.scalars(
+                select(Case)
+                .where(Case.period == PERIOD)
+                .order_by(Case.amount_at_risk_fen.desc(), Case.id)
+            ).all()
+        persons = [c for c in all_cases if c.subject_type == "person" and c.major_grade == "none"]
+        majors = [c for c in all_cases if c.major_grade in ("ordinary", "major")]
+        plain = [c for c in all_cases if c.major_grade == "none"]
+        notice, pending, on_site, fresh = persons[0], persons[1], persons[2], persons[3]
+        for c in (notice, pending, on_site):
+            book.act(people["monitor"], c.id, "confirm", at="2025-07-12", reason="核实")
+        book.act(
+            people["monitor"], notice.id, "escalate", at="2025-07-15", kind="supervision_notice"
+        )
+        book.act(people["supervisor"], notice.id, "approve", at="2025-07-16", reason="同意督办")
+        book.act(
+            people["monitor"], pending.id, "escalate", at="2025-07-15", kind="supervision_notice"
+        )
+        book.act(people["monitor"], on_site.id, "escalate", at="2025-07-15", kind="on_site_check")
+        # the rest of the month's person cases: confirmed and dispatched on 2025-07-20; feedback
+        # (and money recovered) for some, none for others: overdue after 2025-08-20
+        rest = [c for c in persons[4:] if c.id != plain[-1].id]
+        for i, c in enumerate(rest):
+            book.act(people["monitor"], c.id, "confirm", at="2025-07-18")
+            book.act(people["monitor"], c.id, "dispatch", at="2025-07-20")
+            if i % 2 == 0:
+                book.act(
+                    people["supervisor"],
+                    c.id,
+                    "feedback",
+                    at="2025-08-10",
+                    conclusion="recovered",
+                    recovered="100.50",
+                )
+    return Cases(
+        store=store.root,
+        url=url,
+        notice=notice.id,
+        pending=pending.id,
+        on_site=on_site.id,
+        fresh=fresh.id,
+        major=majors[0].id,
+        major2=majors[1].id,
+        plain=plain[-1].id,
+        subject=notice.subject_id,
+    )

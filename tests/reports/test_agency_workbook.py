@@ -130,3 +130,33 @@ def test_bad_input(screened, tmp_path, cli):
         "report", "agency", "--from", tmp_path / "none", "--agency", AGENCY, "--out", tmp_path
     )
     assert bad.returncode == 2 and "not found" in bad.stderr
+
+
+def test_workbook_from_the_store(cases, tmp_path):
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from fundrules.cases.models import Case
+
+    with Session(create_engine(cases.url)) as s:
+        mine = s.scalars(
+            select(Case).where(
+                Case.period == "2025-06", Case.state != "new", Case.state != "dismissed"
+            )
+        ).all()
+        agency = mine[0].agency
+        sent = {str(c.id) for c in mine if c.agency == agency}
+        unsent = s.scalars(
+            select(Case).where(Case.period == "2025-06", Case.agency == agency, Case.state == "new")
+        ).all()
+    assert sent and unsent
+    path = agency_workbook(tmp_path, agency, store=cases.store, period="2025-06")
+    wb = openpyxl.load_workbook(path)
+    ids = {
+        str(row[0])
+        for name in wb.sheetnames[1:]
+        for row in wb[name].iter_rows(min_row=2, values_only=True)
+    }
+    assert ids == sent  # reviewed and not dismissed; new cases are not sent
+    with pytest.raises(ReportInputError, match="no data for 2024-02"):
+        agency_workbook(tmp_path, agency, store=cases.store, period="2024-02")

@@ -4,16 +4,14 @@ certificates sign the actions), rendered from the shipped templates, reopened wi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import docx
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from fundrules.cases import CaseBook
 from fundrules.cases.models import Case
 from fundrules.plugins import get_registry
 from fundrules.reports import (
@@ -22,73 +20,15 @@ from fundrules.reports import (
     TemplateError,
     amount_in_capitals,
     check_template,
+    load_settings,
     major_incident_report,
     official_date,
     supervision_notice,
 )
 from fundrules.reports.templates import default_template
-from fundrules.security import CertificateAuthority, Holder, load_identity
-from fundrules.store import open_store
 
 CA_PASS, KEY_PASS, REGION = b"ca pass", b"key pass", "120100"
 ISSUED = dt.date(2026, 6, 30)
-
-
-@dataclass
-class Cases:
-    store: Path
-    url: str
-    notice: int  # escalated as supervision_notice and approved
-    pending: int  # escalated as supervision_notice, not approved
-    on_site: int  # escalated as on_site_check
-    fresh: int  # new, not escalated
-    major: int  # graded 要情 (ordinary)
-    major2: int  # another
-    plain: int  # graded none
-    subject: str  # the notice case's person id
-
-
-@pytest.fixture(scope="module")
-def cases(screened, tmp_path_factory) -> Cases:
-    root = tmp_path_factory.mktemp("cases")
-    ca = CertificateAuthority.init(root / "ca", REGION, CA_PASS)
-    people = {}
-    for role, serial in (("monitor", "M1"), ("supervisor", "S1")):
-        holder = Holder(serial, "测试" + role, role, "基金监督处", REGION)
-        cert, key = ca.issue(holder, CA_PASS, KEY_PASS).write(root / "certs", role)
-        people[role] = load_identity(cert, key, KEY_PASS)
-    store = open_store(root / "store", create=True)
-    url = store.database_url
-    with CaseBook(url, ca) as book:
-        book.open_cases(screened, opened_on=dt.date(2025, 7, 10))
-        with Session(book.engine) as s:
-            all_cases = s.scalars(select(Case).order_by(Case.amount_at_risk_fen.desc())).all()
-        persons = [c for c in all_cases if c.subject_type == "person" and c.major_grade == "none"]
-        majors = [c for c in all_cases if c.major_grade in ("ordinary", "major")]
-        plain = [c for c in all_cases if c.major_grade == "none"]
-        notice, pending, on_site, fresh = persons[0], persons[1], persons[2], persons[3]
-        for c in (notice, pending, on_site):
-            book.act(people["monitor"], c.id, "confirm", at="2025-07-12", reason="核实")
-        book.act(
-            people["monitor"], notice.id, "escalate", at="2025-07-15", kind="supervision_notice"
-        )
-        book.act(people["supervisor"], notice.id, "approve", at="2025-07-16", reason="同意督办")
-        book.act(
-            people["monitor"], pending.id, "escalate", at="2025-07-15", kind="supervision_notice"
-        )
-        book.act(people["monitor"], on_site.id, "escalate", at="2025-07-15", kind="on_site_check")
-    return Cases(
-        store=store.root,
-        url=url,
-        notice=notice.id,
-        pending=pending.id,
-        on_site=on_site.id,
-        fresh=fresh.id,
-        major=majors[0].id,
-        major2=majors[1].id,
-        plain=plain[-1].id,
-        subject=notice.subject_id,
-    )
 
 
 def _text(path: Path) -> str:
@@ -264,27 +204,14 @@ def test_cli_documents(cases, cli, tmp_path):
     assert f"supervision-notice-{cases.notice}.docx" in run.stdout.replace("\n", "")
     refused = cli("report", "notice", "--case", cases.fresh, "--db", cases.url, "--out", tmp_path)
     assert refused.returncode == 2 and "not escalated" in refused.stderr
-    major = cli(
-        "report", "major-incident", "--case", cases.plain, "--db", cases.url, "--out", tmp_path
-    )
-    assert major.returncode == 2 and "not graded 要情" in major.stderr
+    with pytest.raises(ReportInputError, match="not graded 要情"):
+        major_incident_report(tmp_path, cases.plain, db=cases.url)
     settings = tmp_path / "docs.yaml"
     settings.write_text("issuer: x\nnumber_prefx: y\n", encoding="utf-8")
-    bad = cli(
-        "report",
-        "notice",
-        "--case",
-        cases.notice,
-        "--db",
-        cases.url,
-        "--out",
-        tmp_path,
-        "--config",
-        settings,
-    )
-    assert bad.returncode == 2 and "unknown setting(s) number_prefx" in bad.stderr
-    nowhere = cli("report", "notice", "--case", 1, "--out", tmp_path)
-    assert nowhere.returncode == 2 and "--store" in nowhere.stderr
+    with pytest.raises(ReportInputError, match=r"unknown setting\(s\) number_prefx"):
+        load_settings(settings)
+    with pytest.raises(ReportInputError, match="rectification_days must be"):
+        load_settings(None, rectification_days="soon")
 
 
 def test_official_date():

@@ -195,9 +195,8 @@ def test_cli_monthly_from_output(screened, cli, tmp_path):
     assert wrong.returncode == 2
     assert "not of 2025-05" in wrong.stderr
 
-    missing = cli("report", "monthly", "--from", tmp_path / "nowhere", "--out", out)
-    assert missing.returncode == 2
-    assert "not found" in missing.stderr
+    with pytest.raises(ReportInputError, match="not found"):
+        monthly(out, source=tmp_path / "nowhere")
 
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -224,10 +223,56 @@ def test_the_browser_check_catches_errors_and_requests(browser, tmp_path):
 
 
 def test_demo_ends_with_the_monthly_summary(cli, tmp_path):
-    run = cli("demo", "--persons", "600", "--out", tmp_path / "demo")
+    run = cli("demo", "--persons", "300", "--out", tmp_path / "demo")
     assert run.returncode == 0, run.stderr
     path = tmp_path / "demo" / "reports" / f"monthly-summary-{PERIOD}.html"
     flat = run.stdout.replace("\n", "").rstrip()
     assert flat.endswith(str(path)) and "Monthly summary" in flat[-400:]
     html = path.read_text(encoding="utf-8")
     assert "月度汇总（2025年6月）" in html and "天津市医疗保障基金管理中心" in html
+    assert "来源 (source) 数据仓与案件库" in html and "已追回 (recovered)" in html
+
+
+def test_monthly_summary_from_the_store(cases, browser, tmp_path):
+    from fundrules.cases import summary as case_summary
+
+    registry = build_registry(entry_points=True, strict=False)
+    path = monthly(
+        tmp_path / "r", store=cases.store, period=PERIOD, registry=registry, as_of="2025-09-01"
+    )
+    html = path.read_text(encoding="utf-8")
+    assert cases.subject not in html
+    frames = case_summary(cases.store, PERIOD, as_of="2025-09-01")
+    total = sum(frames["by_agency"]["amount_at_risk"], Decimal("0"))
+    recovered = sum(frames["by_agency"]["recovered"], Decimal("0"))
+    assert recovered > 0 and f"{total:,.2f}" in html and f"{recovered:,.2f}" in html
+    shot = tmp_path / "monthly-summary-store.png"
+    script = """({text: document.body.innerText,
+                 svgs: document.querySelectorAll('svg.chart').length,
+                 months: Array.from(document.querySelectorAll('#months tbody tr')).map(r => r.cells[0].textContent)})"""
+    visit, result = browser.visit(path, shot, script)
+    print(f"screenshot: {shot}")
+    assert visit.console_errors == [] and visit.foreign_requests() == []
+    assert result["months"] == ["2025-06", "2025-05"]
+    text = result["text"]
+    assert "各经办机构案件状态" in text and "反馈逾期率" in text and "已追回" in text
+    assert "指标成效" in text and "确认率" in text
+    rates = frames["overdue_rates"]
+    late, due = int(rates["feedback_overdue"].sum()), int(rates["dispatched"].sum())
+    assert late > 0 and due > late
+    assert result["svgs"] == 8  # insurance, indicators, agencies, states, 2 × overdue, 2 × months
+
+
+def test_store_bad_input(cases, cli, tmp_path):
+    with pytest.raises(
+        ReportInputError, match=r"no data for 2024-01 .*periods with cases: 2025-05, 2025-06"
+    ):
+        monthly(tmp_path, store=cases.store, period="2024-01")
+    with pytest.raises(ReportInputError, match="not a period"):
+        monthly(tmp_path, store=cases.store, period="2025-13")
+    ok = cli("report", "monthly", "--store", cases.store, "--period", PERIOD, "--out", tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    none = cli(
+        "report", "monthly", "--store", cases.store, "--period", "2024-01", "--out", tmp_path
+    )
+    assert none.returncode == 2 and "no data for 2024-01" in none.stderr

@@ -108,13 +108,16 @@ def demo_command(
             from .classifying import classify_outputs
 
             classify_outputs(writer, result, Path(__file__).with_name("demo_classification.yaml"))
+        from .demo_cases import walk_cases
+
+        walked = walk_cases(out, results)
         from fundrules.plugins import get_registry
         from fundrules.reports import monthly
 
-        summary_path = monthly(out / "reports", source=results, registry=get_registry())
-        from .demo_cases import walk_cases
-
-        walk_cases(out, results)
+        # the summary of the store: the cases just walked give states, outcomes and overdue rates
+        summary_path = monthly(
+            out / "reports", store=walked.store, period=period, registry=get_registry()
+        )
     except OutputError as exc:
         fail_input(str(exc))
     console.print(f"City: [bold]{shown(city_dir)}[/]   outputs: [bold]{shown(results)}[/]")

@@ -27,19 +27,63 @@ OutOption = Annotated[Path, typer.Option("--out", help="folder to write the repo
 PeriodOption = Annotated[str | None, typer.Option("--period", help="YYYY-MM")]
 
 
+CaseOption = Annotated[int, typer.Option("--case", help="the case id")]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="case database URL (default: the store's SQLite file)")
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="document settings YAML (issuer, number_prefix, templates …)"),
+]
+IssuerOption = Annotated[str | None, typer.Option("--issuer", help="发文机关, the issuing body")]
+PrefixOption = Annotated[
+    str | None, typer.Option("--prefix", help="document-number prefix, e.g. 津人社监督")
+]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="date of the document, YYYY-MM-DD (default today)")
+]
+AddresseeOption = Annotated[str | None, typer.Option("--addressee", help="主送机关")]
+TemplateOption = Annotated[
+    Path | None, typer.Option("--template", help="a .docx template replacing the default")
+]
+StoreOption = Annotated[
+    Path | None, typer.Option("--store", help="the store holding the case database")
+]
+
+
+def _one_source(store: Path | None, from_dir: Path | None, period: str | None) -> None:
+    if (store is None) == (from_dir is None):
+        fail_input("give exactly one of --store STORE or --from OUT_DIR")
+    if store is not None and period is None:
+        fail_input("--period YYYY-MM is required with --store")
+
+
 @report_app.command("monthly")
 def monthly_command(
     out: OutOption,
+    store: StoreOption = None,
     from_dir: FromOption = None,
     period: PeriodOption = None,
+    db: DbOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="judge deadlines at YYYY-MM-DD (default: the latest action)"),
+    ] = None,
 ) -> None:
     """The monthly summary: one self-contained HTML file (opens offline)."""
     from fundrules.plugins import get_registry
     from fundrules.reports import monthly
 
-    if from_dir is None:
-        fail_input("give --from OUT_DIR (a screening output folder)")
-    path = monthly(out, source=from_dir, period=period, registry=get_registry())
+    _one_source(store, from_dir, period)
+    path = monthly(
+        out,
+        store=store,
+        source=from_dir,
+        period=period,
+        registry=get_registry(),
+        db=db,
+        as_of=as_of,
+    )
     console.print(f"Monthly summary written to [bold]{shown(path)}[/]")
 
 
@@ -47,24 +91,32 @@ def monthly_command(
 def agency_command(
     agency: Annotated[str, typer.Option("--agency", help="the agency, as warnings name it")],
     out: OutOption,
+    store: StoreOption = None,
     from_dir: FromOption = None,
     period: PeriodOption = None,
+    db: DbOption = None,
 ) -> None:
     """One agency's warnings as an .xlsx: full ids, a sheet per insurance and a summary sheet."""
     from fundrules.plugins import get_registry
     from fundrules.reports import agency_workbook
-    from fundrules.reports.workbook import items_from_output
 
-    if from_dir is None:
-        fail_input("give --from OUT_DIR (a classified screening output folder)")
-    found, items = items_from_output(from_dir)
+    _one_source(store, from_dir, period)
+    if store is not None:
+        from fundrules.reports.from_cases import items_from_store
+
+        items = items_from_store(store, str(period), agency, db=db)
+        found = str(period)
+    else:
+        from fundrules.reports.workbook import items_from_output
+
+        found, items = items_from_output(from_dir)
     path = agency_workbook(
         out,
         agency,
         items=items,
         period=period or found,
         registry=get_registry(),
-        source=from_dir,
+        source=store or from_dir,
     )
     agencies = sorted(set(items["agency"].astype(str)) - {""}) if len(items) else []
     if agency not in agencies:
@@ -120,30 +172,6 @@ def _issue(
         registry=get_registry(),
     )
     console.print(f"Written to [bold]{shown(path)}[/]")
-
-
-CaseOption = Annotated[int, typer.Option("--case", help="the case id")]
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="case database URL (default: the store's SQLite file)")
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", help="document settings YAML (issuer, number_prefix, templates …)"),
-]
-IssuerOption = Annotated[str | None, typer.Option("--issuer", help="发文机关, the issuing body")]
-PrefixOption = Annotated[
-    str | None, typer.Option("--prefix", help="document-number prefix, e.g. 津人社监督")
-]
-DateOption = Annotated[
-    str | None, typer.Option("--date", help="date of the document, YYYY-MM-DD (default today)")
-]
-AddresseeOption = Annotated[str | None, typer.Option("--addressee", help="主送机关")]
-TemplateOption = Annotated[
-    Path | None, typer.Option("--template", help="a .docx template replacing the default")
-]
-StoreOption = Annotated[
-    Path | None, typer.Option("--store", help="the store holding the case database")
-]
 
 
 @report_app.command("notice")

@@ -98,4 +98,7 @@ def fundrules_register_classification_rules(register: Callable[[Mapping[str, Any
 
 @hookspec
 def fundrules_register_report_sections(register: Callable[[Any], None]) -> None:
-    """Contribute report sections (consumed by the reports stage)."""
+    """Contribute sections of the monthly summary: ``register(ReportSection(key=..., title=...,
+    render=...))`` (``fundrules.reports.ReportSection``, or a dict of the same fields), where
+    ``render(summary)`` returns text, a DataFrame or a ``fundrules.reports.Chart`` — data, never
+    markup (docs/decisions.md D64)."""

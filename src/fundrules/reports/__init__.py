@@ -11,6 +11,7 @@ from .capitals import amount_in_capitals
 from .charts import Bar, Chart, bar_chart, column_chart, stacked_bar_chart
 from .documents import DocumentSettings, check_template, load_settings, official_date
 from .errors import ReportInputError, TemplateError
+from .from_cases import items_from_store, summary_from_store
 from .issuing import major_incident_report, supervision_notice
 from .monthly import monthly, render_monthly, write_monthly
 from .sections import ReportSection
@@ -31,6 +32,7 @@ __all__ = [
     "bar_chart",
     "check_template",
     "column_chart",
+    "items_from_store",
     "load_settings",
     "major_incident_report",
     "monthly",
@@ -38,6 +40,7 @@ __all__ = [
     "render_monthly",
     "stacked_bar_chart",
     "summary_from_output",
+    "summary_from_store",
     "supervision_notice",
     "write_monthly",
 ]

@@ -263,7 +263,31 @@ def _indicator_section(s: MonthlySummary) -> str:
             Column("amount_at_risk", "涉及金额（元）", "money"),
         ],
     )
-    return _chart(chart) + table + "<h3>按问题类型 (by problem type)</h3>" + problem
+    out = _chart(chart) + table + "<h3>按问题类型 (by problem type)</h3>" + problem
+    if len(s.indicator_yield):
+        y = s.indicator_yield.copy()
+        y["confirmed_share"] = [
+            percent(int(c), int(r)) for c, r in zip(y["confirmed"], y["reviewed"], strict=True)
+        ]
+        y["loss_share"] = [
+            percent(int(w), int(c))
+            for w, c in zip(y["confirmed_with_loss"], y["confirmed"], strict=True)
+        ]
+        out += "<h3>指标成效 (indicator yield: confirmed on review, with a confirmed loss)</h3>"
+        out += table_html(
+            y,
+            [
+                Column("indicator", "指标代码", "code"),
+                Column("name_zh", "指标名称", width="10em"),
+                Column("cases", "案件数", "int"),
+                Column("reviewed", "已审核", "int"),
+                Column("confirmed", "已确认", "int"),
+                Column("confirmed_share", "确认率"),
+                Column("confirmed_with_loss", "确认有损失", "int"),
+                Column("loss_share", "损失率"),
+            ],
+        )
+    return out
 
 
 def _agency_section(s: MonthlySummary) -> str:
@@ -555,15 +579,19 @@ def write_monthly(
 def monthly(
     out_dir: str | Path,
     *,
+    store: str | Path | None = None,
     source: str | Path | None = None,
     period: str | None = None,
     registry: Any | None = None,
     summary: MonthlySummary | None = None,
+    db: str | None = None,
+    as_of: str | None = None,
 ) -> Path:
     """Write the monthly summary of ``period`` into ``out_dir`` and return its path.
 
-    The data come from ``source`` (one screening output folder: what it has), or ready-made
-    as ``summary``."""
+    The data come from ``store`` (its case database; ``db`` names another, ``as_of`` the date
+    the deadlines are judged at), from ``source`` (one screening output folder: what it has), or
+    ready-made as ``summary``."""
     if summary is None:
         if source is not None:
             summary = summary_from_output(source, registry)
@@ -571,6 +599,12 @@ def monthly(
                 raise ReportInputError(
                     f"{source} holds the screening of {summary.period}, not of {period}"
                 )
+        elif store is not None:
+            if period is None:
+                raise ReportInputError("the period (YYYY-MM) is required with a store")
+            from .from_cases import summary_from_store
+
+            summary = summary_from_store(store, period, registry, db=db, as_of=as_of)
         else:
-            raise ReportInputError("give a screening output folder or a summary")
+            raise ReportInputError("give a store, a screening output folder or a summary")
     return write_monthly(summary, out_dir, registry)

@@ -10,17 +10,18 @@ two numbers and a failed draw uses none. A document already issued for a case ke
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from fundrules.cases.models import DocumentNumber, IssuedDocument
 
 from .errors import ReportInputError
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,10 @@ def draw_number(
             return Numbered(number, prefix, year, int(bumped), issued_on, True)
         except IntegrityError:
             continue  # another drew the first number of the year, or this case's, at once: again
+        except OperationalError as exc:  # SQLite: another writer holds the file; wait, again
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.05)
     raise ReportInputError(
         f"could not draw a document number for case {case_id} after {MAX_ATTEMPTS} attempts "
         "(the database is busy); try again"

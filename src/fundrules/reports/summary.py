@@ -40,6 +40,14 @@ COLUMNS: dict[str, list[str]] = {
         "consultations_overdue",
     ],
     "months": ["period", "suspicions", "warnings", "cases", "amount_at_risk"],
+    "indicator_yield": [
+        "indicator",
+        "name_zh",
+        "cases",
+        "reviewed",
+        "confirmed",
+        "confirmed_with_loss",
+    ],
     "process_findings": [
         "indicator",
         "name_zh",
@@ -97,6 +105,7 @@ class MonthlySummary:
     by_outcome: pd.DataFrame
     overdue: pd.DataFrame
     months: pd.DataFrame
+    indicator_yield: pd.DataFrame
     process_findings: pd.DataFrame
     major_cases: pd.DataFrame
     warnings: pd.DataFrame
@@ -313,6 +322,7 @@ def summary_from_output(out_dir: str | Path, registry: Any | None = None) -> Mon
         cases_by_state=empty_table("cases_by_state"),
         by_outcome=empty_table("by_outcome"),
         overdue=empty_table("overdue"),
+        indicator_yield=empty_table("indicator_yield"),
         months=month,
         major_cases=_major_from_warnings(tables["warnings"]),
         notes=notes,

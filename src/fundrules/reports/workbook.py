@@ -280,15 +280,25 @@ def agency_workbook(
     out_dir: str | Path,
     agency: str,
     *,
+    store: str | Path | None = None,
     source: str | Path | None = None,
     period: str | None = None,
     registry: Any | None = None,
     items: pd.DataFrame | None = None,
+    db: str | None = None,
 ) -> Path:
     """Write ``agency``'s workbook of ``period`` into ``out_dir`` and return its path. The items
-    come from ``source`` (a classified screening output folder) or ready-made as ``items``."""
+    come from ``store`` (the cases of the period reviewed and not dismissed), from ``source`` (a
+    classified screening output folder), or ready-made as ``items``."""
     if not agency.strip():
         raise ReportInputError("the agency name is empty")
+    if items is None and store is not None:
+        if period is None:
+            raise ReportInputError("the period (YYYY-MM) is required with a store")
+        from .from_cases import items_from_store
+
+        items = items_from_store(store, period, agency, db=db)
+        source = store
     if items is None:
         if source is None:
             raise ReportInputError("give a screening output folder or the items")
