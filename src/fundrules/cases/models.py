@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -32,6 +33,10 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+FEEDBACK_OPEN = "settled_on IS NULL OR settled_on > dispatch_due"
+CONSULT_OPEN = "consult_answered_on IS NULL OR consult_answered_on > consult_due"
 
 
 class Base(DeclarativeBase):
@@ -98,6 +103,19 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (
         Index("ix_cases_warning_key", "agency", "subject_type", "subject_id", "period"),
+        # the deadlines still open (migration c0003): overdue reads only these
+        Index(
+            "ix_cases_feedback_open",
+            "dispatch_due",
+            sqlite_where=text(FEEDBACK_OPEN),
+            postgresql_where=text(FEEDBACK_OPEN),
+        ),
+        Index(
+            "ix_cases_consult_open",
+            "consult_due",
+            sqlite_where=text(CONSULT_OPEN),
+            postgresql_where=text(CONSULT_OPEN),
+        ),
     )
 
 
