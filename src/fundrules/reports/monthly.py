@@ -591,7 +591,12 @@ def monthly(
 
     The data come from ``store`` (its case database; ``db`` names another, ``as_of`` the date
     the deadlines are judged at), from ``source`` (one screening output folder: what it has), or
-    ready-made as ``summary``."""
+    ready-made as ``summary``. ``registry`` (default: the installed plugins) names the
+    indicators and gives the plugins' sections."""
+    if registry is None:
+        from fundrules.plugins import get_registry
+
+        registry = get_registry()
     if summary is None:
         if source is not None:
             summary = summary_from_output(source, registry)

@@ -292,6 +292,10 @@ def agency_workbook(
     classified screening output folder), or ready-made as ``items``."""
     if not agency.strip():
         raise ReportInputError("the agency name is empty")
+    if registry is None:  # the installed plugins name the indicators
+        from fundrules.plugins import get_registry
+
+        registry = get_registry()
     if items is None and store is not None:
         if period is None:
             raise ReportInputError("the period (YYYY-MM) is required with a store")
