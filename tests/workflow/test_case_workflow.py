@@ -234,3 +234,33 @@ def test_two_people_at_once_on_postgresql(pg_url, base_run, pki):
         state = check.list_cases(pki.people["monitor"]).set_index("case_id").loc[cid].state
         winner = next(o.split()[0] for o in outcomes if o.endswith("done"))
         assert state == {"monitor": "confirmed", "supervisor": "dismissed"}[winner]
+
+
+def test_two_opens_of_one_run_at_once_on_postgresql(pg_url, base_run, pki):
+    """Two real connections open the same run together: its cases exist once, and a loser is a
+    clear conflict that changed nothing."""
+    with CaseBook(pg_url, pki.ca):
+        pass  # the schema, before the race
+    results: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        with CaseBook(pg_url, pki.ca) as own:
+            barrier.wait()
+            try:
+                results.append(own.open_cases(base_run).new_cases)
+            except CaseConflict as exc:
+                results.append(str(exc))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert 3 in results and all(r in (0, 3) or "ran at the same time" in str(r) for r in results)
+    with CaseBook(pg_url, pki.ca) as check:
+        cases = check.list_cases(pki.people["monitor"])
+        assert len(cases) == 3 and cases.case_id.is_unique
+        with check.engine.connect() as conn:  # the id sequence is past the drawn ids
+            nxt = conn.exec_driver_sql("SELECT nextval(pg_get_serial_sequence('cases', 'id'))")
+            assert nxt.scalar_one() > cases.case_id.max()

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Engine, func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -200,7 +201,13 @@ class CaseBook:
         params = manifest.get("parameters") or {}
         ordinary = yuan_to_fen(params.get("ordinary_from_yuan", "10000.00"), "ordinary_from_yuan")
         major = yuan_to_fen(params.get("major_from_yuan", "500000.00"), "major_from_yuan")
-        return self._open(classified, found, str(Path(out_dir).resolve()), ordinary, major)
+        try:
+            return self._open(classified, found, str(Path(out_dir).resolve()), ordinary, major)
+        except IntegrityError as exc:
+            raise CaseConflict(
+                f"--from {out_dir}: another opening of cases ran at the same time; nothing was "
+                "changed — run it again (what the other one opened is not opened twice)"
+            ) from exc
 
     def _open(
         self, frame: pd.DataFrame, opened_on: dt.date, source: str, ordinary: int, major: int
@@ -287,6 +294,11 @@ class CaseBook:
                 for row, i in zip(rows, ids, strict=True):
                     row["id"] = i
                 bulk_insert(s, Case.__table__, rows)
+                if s.bind.dialect.name == "postgresql":  # keep the id sequence past drawn ids
+                    s.execute(
+                        text("SELECT setval(pg_get_serial_sequence('cases', 'id'), :last)"),
+                        {"last": ids[-1]},
+                    )
                 fresh = fresh.assign(case_id=ids)
             for r in joined.itertuples(index=False):
                 case = s.get(Case, int(r.case_id))
