@@ -4,11 +4,16 @@ each by the property it breaks, with a shrunk example in the report."""
 from __future__ import annotations
 
 import itertools
+import random
 import re
+import time
+import warnings
 
 import pandas as pd
 import pytest
+from hypothesis import strategies as st
 
+from fundrules.errors import NeverFiredWarning
 from fundrules.plugin_api import NoParams, Params, ScreeningContext, as_hits, indicator, param
 from fundrules.testing import ContractViolation, check_indicator
 
@@ -167,3 +172,102 @@ def test_a_subject_outside_the_input_is_named(registry):
     with pytest.raises(ContractViolation) as caught:
         check_indicator(stray_subject, registry=registry, max_examples=100)
     assert "person 'b1'" in caught.value.detail
+
+
+# -- the author's own data, a hard bound on shrinking, a rule that never fired (issue #13) -----
+
+
+@indicator(code="test.exact_amount", **META)
+def exact_amount(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
+    """Fires on a payment of exactly 12345.67 yuan: generic data practically never holds one."""
+    b = ctx.target("benefits").drop(columns="insurance")
+    return as_hits(b[b["amount"] == 1234567], evidence=["payment_id"])
+
+
+def _payments(amounts: list[str]) -> dict[str, list[dict[str, str]]]:
+    from ids import person_id
+
+    return {
+        "benefits": [
+            {
+                "payment_id": f"p{i}",
+                "person_id": person_id("19600101", i % 3 + 1),
+                "insurance": "pension",
+                "benefit_type": "basic_pension",
+                "period": "2025-06",
+                "amount": amount,
+                "paid_date": "2025-06-15",
+            }
+            for i, amount in enumerate(amounts)
+        ]
+    }
+
+
+AMOUNTS = st.lists(st.sampled_from(["12345.67", "100.00", "12345.66"]), min_size=1, max_size=6)
+
+
+def test_a_rule_that_never_fired_is_a_clear_warning_with_the_count(registry):
+    with pytest.warns(NeverFiredWarning, match=r"fired on none of the 12 generated datasets"):
+        report = check_indicator(exact_amount, registry=registry, max_examples=12)
+    assert report.fired == 0
+
+
+def test_the_authors_own_strategy_makes_the_rule_fire(registry):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NeverFiredWarning)
+        report = check_indicator(
+            exact_amount, registry=registry, max_examples=12, datasets=AMOUNTS.map(_payments)
+        )
+    assert report.examples >= 12 and report.fired > 0
+    assert "same result on partitions" in report.checked
+
+
+def test_a_plain_generator_function_is_accepted(registry):
+    def generate(rng: random.Random) -> dict[str, pd.DataFrame]:
+        rows = _payments([rng.choice(["12345.67", "5.00"]) for _ in range(rng.randint(1, 4))])
+        return {"benefits": pd.DataFrame(rows["benefits"])}
+
+    report = check_indicator(exact_amount, registry=registry, max_examples=10, datasets=generate)
+    assert report.fired > 0
+
+
+def test_the_authors_data_is_checked_for_every_property(registry):
+    with pytest.raises(ContractViolation) as caught:
+        check_indicator(
+            order_dependent, registry=registry, max_examples=30, datasets=AMOUNTS.map(_payments)
+        )
+    assert caught.value.property == "independent of row order"
+
+
+def test_a_wrong_stricter_direction_is_caught_within_a_few_examples(registry):
+    t0 = time.monotonic()
+    with pytest.raises(ContractViolation) as caught:
+        check_indicator(non_monotone, registry=registry, max_examples=8)
+    assert caught.value.property == "monotone in stricter parameters"
+    assert time.monotonic() - t0 < 60
+
+
+class SlowParams(Params):
+    threshold: float = param(1000.0, description="yuan", stricter="higher")
+
+
+@indicator(code="test.slow_below_threshold", params=SlowParams, **META)
+def slow_non_monotone(ctx: ScreeningContext, p: SlowParams) -> pd.DataFrame:
+    """Wrong direction, and slow: each run takes 0.25 s, so shrinking would take minutes."""
+    time.sleep(0.25)
+    rows = _paid(ctx)
+    return as_hits(rows[rows["amount"] < round(p.threshold * 100)], evidence=["payment_id"])
+
+
+def test_shrinking_has_a_hard_wall_clock_bound(registry):
+    t0 = time.monotonic()
+    with pytest.raises(ContractViolation) as caught:
+        check_indicator(slow_non_monotone, registry=registry, max_examples=50, shrink_seconds=3)
+    elapsed = time.monotonic() - t0
+    text = str(caught.value)
+    assert "shrinking stopped after 3 s: the smallest of" in text, text
+    assert caught.value.property == "monotone in stricter parameters"
+    assert "minimal failing example:" in text and "benefits (" in text
+    # the first failure comes within a few examples (about 2 s each); then 3 s of shrinking and
+    # the example in flight
+    assert elapsed < 40, elapsed

@@ -20,15 +20,21 @@ data faults switched on) the indicator is run as the engine runs it, and:
    laxest first: each stricter value's (subject_type, subject_id) set is within the laxer one's.
 
 A failure raises :class:`ContractViolation` naming the property, what differed, and the shrunk
-dataset as small tables.
+dataset as small tables. Shrinking has a hard wall-clock bound (``shrink_seconds``): past it, the
+smallest failing example found so far is reported. An indicator that never fired on any example
+passed vacuously: :class:`~fundrules.errors.NeverFiredWarning` says so, with the count; give
+``datasets=`` (your own strategy) to generate data on which the rule can fire.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import random
+import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,9 +42,10 @@ from typing import Any
 import pandas as pd
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
 from pydantic import ValidationError
 
-from fundrules.errors import FundrulesError
+from fundrules.errors import FundrulesError, NeverFiredWarning, UnknownIndicatorError
 from fundrules.intake import Dataset
 from fundrules.period import first_day, parse_period
 from fundrules.plugins import Registry, get_registry
@@ -47,7 +54,8 @@ from fundrules.screening.engine import build_parameters
 from fundrules.screening.suspicions import evidence_records
 
 from .partition import column_subject, split_dataset, subjects_in
-from .strategies import RawDataset, datasets
+from .strategies import RawDataset
+from .strategies import datasets as generated_datasets
 
 PROPERTIES: tuple[str, ...] = (
     "runs",
@@ -63,7 +71,15 @@ PROPERTIES: tuple[str, ...] = (
 class ContractViolation(AssertionError):
     """An indicator broke one of the contract's properties on a (shrunk) generated dataset."""
 
-    def __init__(self, indicator: str, prop: str, detail: str, example: str, flaky: bool = False):
+    def __init__(
+        self,
+        indicator: str,
+        prop: str,
+        detail: str,
+        example: str,
+        flaky: bool = False,
+        note: str = "",
+    ):
         self.indicator = indicator
         self.property = prop
         self.detail = detail
@@ -71,6 +87,8 @@ class ContractViolation(AssertionError):
         head = f"{indicator} breaks the indicator contract: {prop}"
         if flaky:
             head += " (the failure did not always reproduce: a sign of non-determinism)"
+        if note:
+            head += f" ({note})"
         super().__init__(f"{head}\n{_indent(detail)}\nminimal failing example:\n{_indent(example)}")
 
 
@@ -107,6 +125,39 @@ class _PropertyFailure(Exception):
         self.example = example
 
 
+class _ShrinkTimeUp(KeyboardInterrupt):
+    """Raised from inside the test function when the shrinking budget is spent. Hypothesis stops
+    on a KeyboardInterrupt at once, without recording the half-run example (any other exception
+    would be a failure to shrink, or an inconsistent draw). check_indicator catches it right
+    around the test: it never reaches pytest, and a real Ctrl-C is not this subclass."""
+
+
+class _ShrinkBudget:
+    """A hard wall-clock bound on shrinking: from the first failure, ``seconds`` at most; the
+    smallest failure seen (fewest rows, then shortest description) is kept for the report."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.first_failure: float | None = None
+        self.smallest: tuple[tuple[int, int], _PropertyFailure | GeneratorError] | None = None
+        self.failures = 0
+
+    def check(self) -> None:
+        if self.first_failure is not None and (
+            time.monotonic() - self.first_failure > self.seconds
+        ):
+            raise _ShrinkTimeUp()
+
+    def record(self, example: _Example, failure: _PropertyFailure | GeneratorError) -> None:
+        self.failures += 1
+        if self.first_failure is None:
+            self.first_failure = time.monotonic()
+        text = failure.example if isinstance(failure, _PropertyFailure) else str(failure)
+        size = (example.rows(), len(text))
+        if self.smallest is None or size < self.smallest[0]:
+            self.smallest = (size, failure)
+
+
 def _short_traceback(exc: BaseException) -> str:
     """The frames outside libraries and this module, then the error: where the indicator broke."""
     frames = [
@@ -129,6 +180,7 @@ class _Runner:
     def __init__(self, ind: Indicator, reg: Registry, period: str) -> None:
         self.ind = ind
         self.reg = reg
+        self.own_data = False
         known = {**reg.indicators, ind.code: ind}
         pset = build_parameters(
             known,
@@ -308,6 +360,9 @@ class _Example:
         )
         return self.raw.describe() + (f"\nparameters (laxest → strictest):{shown}" if shown else "")
 
+    def rows(self) -> int:
+        return sum(len(f) for f in self.raw.values())
+
     def __repr__(self) -> str:
         return f"_Example(\n{self.describe()}\n)"
 
@@ -331,20 +386,65 @@ def _examples(
     period: str,
     max_persons: int,
     varied: dict[str, tuple[Any, str]],
+    given_data: SearchStrategy[Any] | None = None,
 ) -> _Example:
-    required, optional = _tables_for(ind, reg)
-    chosen = required + [t for t in optional if draw(st.booleans())]
-    raw = draw(
-        datasets(
-            period, chosen, reg, max_persons=max_persons, faults=True, insurance=ind.meta.insurance
+    if given_data is not None:
+        raw = _as_raw(draw(given_data), period)
+    else:
+        required, optional = _tables_for(ind, reg)
+        chosen = required + [t for t in optional if draw(st.booleans())]
+        raw = draw(
+            generated_datasets(
+                period,
+                chosen,
+                reg,
+                max_persons=max_persons,
+                faults=True,
+                insurance=ind.meta.insurance,
+            )
         )
-    )
     variations = {}
     for name, (value, direction) in varied.items():
         ladder = _ladder(value, direction)
-        picks = draw(st.lists(st.integers(0, len(ladder) - 1), min_size=2, max_size=3, unique=True))
-        variations[name] = [ladder[i] for i in sorted(picks)]
+        # the laxest and the strictest rung always, and one between: a wrongly declared
+        # direction shows on the first example where the parameter matters at all
+        middle = draw(st.integers(0, len(ladder) - 1), label=f"a value of {name}")
+        variations[name] = [ladder[i] for i in sorted({0, middle, len(ladder) - 1})]
     return _Example(raw=raw, variations=variations)
+
+
+DatasetsArg = SearchStrategy[Any] | Callable[[random.Random], Mapping[str, pd.DataFrame]]
+
+
+def _as_strategy(given: DatasetsArg) -> SearchStrategy[Any]:
+    """``datasets=``: a Hypothesis strategy of datasets, or a plain generator
+    ``f(random.Random) -> {table: DataFrame}`` (Hypothesis then controls its random source, so a
+    failure replays and shrinks as far as the generator lets it)."""
+    if isinstance(given, SearchStrategy):
+        return given
+    if callable(given):
+        return st.randoms(use_true_random=False).map(given)
+    raise TypeError(
+        "datasets= takes a Hypothesis strategy or a function (random.Random) -> {table: frame}, "
+        f"not {type(given).__name__}"
+    )
+
+
+def _as_raw(value: Any, period: str) -> RawDataset:
+    """What the author's strategy drew, as a :class:`RawDataset` (a mapping of table frames,
+    or rows as lists of dicts)."""
+    if isinstance(value, RawDataset):
+        return value
+    if isinstance(value, Mapping):
+        frames = {
+            str(name): rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+            for name, rows in value.items()
+        }
+        return RawDataset(period, frames)
+    raise TypeError(
+        "a datasets= strategy must draw a RawDataset or a mapping {table: DataFrame or rows}, "
+        f"not {type(value).__name__}"
+    )
 
 
 class _Check:
@@ -372,10 +472,14 @@ class _Check:
     def __call__(self, report: ContractReport) -> None:
         ds = self.ex.raw.load(self.runner.reg)
         if len(ds.quarantine):
+            whose = (
+                "the datasets= strategy given to check_indicator draws rows intake refuses"
+                if self.runner.own_data
+                else "a bug in fundrules.testing's strategies or in intake"
+            )
             raise GeneratorError(
-                "generated data was quarantined (a bug in fundrules.testing's strategies or in "
-                f"intake, not in {self.ind.code}):\n{ds.quarantine.to_string()}\n"
-                f"{self.ex.raw.describe()}"
+                f"generated data was quarantined ({whose}, not in {self.ind.code}):\n"
+                f"{ds.quarantine.to_string()}\n{self.ex.raw.describe()}"
             )
         self.ds = ds
         # every draw up front, in a fixed order: the checks' order may change, the draws not
@@ -547,9 +651,10 @@ def _find_failure(exc: BaseException) -> tuple[_PropertyFailure | GeneratorError
 
 
 @contextmanager
-def _shrink_budget(seconds: float) -> Iterator[None]:
-    """Bound the time Hypothesis spends shrinking a failure (its own bound is 300 s and has no
-    public setting; each step here screens several datasets)."""
+def _hypothesis_shrink_limit(seconds: float) -> Iterator[None]:
+    """Hypothesis' own shrinking limit (300 s, no public setting), lowered to ``seconds``. It is
+    checked only between shrink passes, so it is a soft limit: :class:`_ShrinkBudget` is the hard
+    one."""
     from hypothesis.internal.conjecture import engine
 
     saved = getattr(engine, "MAX_SHRINKING_SECONDS", None)
@@ -571,17 +676,26 @@ def check_indicator(
     period: str = "2025-06",
     max_persons: int = 5,
     shrink_seconds: float = 30.0,
+    datasets: DatasetsArg | None = None,
 ) -> ContractReport:
     """Check the contract's properties (module docstring) on generated datasets holding the
-    tables ``indicator`` reads. Examples: ``max_examples``, else the Hypothesis profile's
-    (``ci``/``thorough``, see ``fundrules.testing.profiles``). Raises :class:`ContractViolation`
-    with a shrunk example on the first property broken; returns a :class:`ContractReport`."""
+    tables ``indicator`` reads, and return a :class:`ContractReport`.
+
+    - ``max_examples``: else the Hypothesis profile's (see ``fundrules.testing.profiles``).
+    - ``datasets``: your own data instead of the generic generator: a Hypothesis strategy
+      drawing a :class:`RawDataset` or a mapping ``{table: DataFrame or list of row dicts}``
+      (cells as a file would hold them), e.g. ``fundrules.testing.datasets(...)`` focused on
+      what the rule looks for, or a plain function ``f(random.Random) -> {table: frame}``.
+    - ``shrink_seconds``: a hard wall-clock bound on shrinking after the first failure; past it
+      the smallest failing example found so far is reported (the violation says so).
+
+    Raises :class:`ContractViolation` with a shrunk example on the first property broken, and
+    :class:`~fundrules.errors.UnknownIndicatorError` for a code no plugin registers. Warns
+    :class:`~fundrules.errors.NeverFiredWarning` when the rule fired on none of the examples.
+    """
     reg = registry or get_registry()
     if isinstance(indicator, str) and indicator not in reg.indicators:
-        raise KeyError(
-            f"indicator {indicator!r} is not registered (installed plugins: "
-            f"{', '.join(reg.plugins)})"
-        )
+        raise UnknownIndicatorError([indicator], reg.indicators)
     ind = reg.indicators[indicator] if isinstance(indicator, str) else indicator
     report = ContractReport(ind.code)
     report.checked = [p for p in PROPERTIES]
@@ -589,17 +703,25 @@ def check_indicator(
         report.checked.remove("same result on partitions")
         report.skipped["same result on partitions"] = "no partition key declared"
     runner = _Runner(ind, reg, period)
+    runner.own_data = datasets is not None
     varied = _varied_parameters(runner, report)
     if not any(s.stricter for s in parameter_specs(ind.params).values()):
         report.checked.remove("monotone in stricter parameters")
+    budget = _ShrinkBudget(shrink_seconds)
 
     def contract(example: _Example, data: st.DataObject) -> None:
-        _Check(runner, example, data)(report)
+        budget.check()
+        try:
+            _Check(runner, example, data)(report)
+        except (_PropertyFailure, GeneratorError) as failure:
+            budget.record(example, failure)
+            raise
 
     contract._hypothesis_internal_add_digest = ind.code.encode()  # type: ignore[attr-defined]
     chosen = settings(
         max_examples=max_examples or settings().max_examples,
         deadline=None,
+        database=None,  # a replayed failure would bypass the budget's first-failure clock
         suppress_health_check=[
             HealthCheck.too_slow,
             HealthCheck.data_too_large,
@@ -612,12 +734,27 @@ def check_indicator(
         # shrinking by minutes
         phases=[p for p in settings().phases if p not in (Phase.explain, Phase.target)],
     )
+    given_data = _as_strategy(datasets) if datasets is not None else None
     test: Callable[[], None] = chosen(
-        given(_examples(ind, reg, period, max_persons, varied), st.data())(contract)
+        given(_examples(ind, reg, period, max_persons, varied, given_data), st.data())(contract)
     )
     try:
-        with _shrink_budget(shrink_seconds):
+        # Hypothesis' own limit only as a backstop: the budget above is the bound that reports
+        with _hypothesis_shrink_limit(max(2 * shrink_seconds, shrink_seconds + 10)):
             test()
+    except _ShrinkTimeUp:
+        assert budget.smallest is not None
+        found = budget.smallest[1]
+        if isinstance(found, GeneratorError):
+            raise found from None
+        raise ContractViolation(
+            ind.code,
+            found.prop,
+            found.detail,
+            found.example,
+            note=f"shrinking stopped after {shrink_seconds:g} s: the smallest of "
+            f"{budget.failures} failing examples",
+        ) from None
     except Exception as exc:
         found, flaky = _find_failure(exc)
         if isinstance(found, _PropertyFailure):
@@ -627,4 +764,12 @@ def check_indicator(
         if isinstance(found, GeneratorError):
             raise found from None
         raise
+    if report.examples and not report.fired:
+        warnings.warn(
+            f"{ind.code} fired on none of the {report.examples} generated datasets: its "
+            "properties held only vacuously. Give check_indicator(datasets=...) a strategy "
+            "that makes the rule fire (or raise max_examples/max_persons).",
+            NeverFiredWarning,
+            stacklevel=2,
+        )
     return report
