@@ -12,6 +12,7 @@ Conventions every command keeps (decisions D70, D73):
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -28,6 +29,7 @@ from fundrules.errors import FundrulesWarning
 from fundrules.outputs import mask_id, mask_ids_in_text
 
 app = typer.Typer(
+    rich_markup_mode=None,  # plain click help: flags without "<bool>", readable in pipes (D74)
     name="fundrules",
     help="Off-site supervision of social insurance funds: screen, classify, report.",
     no_args_is_help=True,
@@ -139,6 +141,13 @@ def global_options(
     route_messages_to_stderr(debug)
     if strict:  # the registry (and any worker process) reads strict mode from here
         os.environ["FUNDRULES_STRICT_PLUGINS"] = "1"
+
+
+def print_json(document: Any) -> None:
+    """``--json``: the command's result as one JSON document on stdout (machine output: ids are
+    kept, amounts are decimal text); everything else the command says goes to stderr (D74)."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
 
 
 def fail_input(message: str) -> NoReturn:

@@ -6,12 +6,13 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table as RichTable
 
 from fundrules.plugins import get_registry
 from fundrules.screening import parameter_specs
 
-from .app import app, console
+from .app import app, console, shown
 
 
 def indicator_entries() -> list[dict[str, Any]]:
@@ -61,13 +62,36 @@ def indicators_command(
     if as_json:
         print(json.dumps({"indicators": entries}, ensure_ascii=False, indent=2, default=str))
         return
-    t = RichTable(title=f"{len(entries)} indicators")
+    print_indicator_table(entries)
+
+
+WIDE = 120  # columns from which area and parameters fit beside the names
+
+
+def print_indicator_table(entries: list[dict[str, Any]]) -> None:
+    """Codes never broken; names wrap at word boundaries; area and parameters only where they fit
+    (``--json`` always has everything). Rich assumes 80 columns in pipes and logs (D74)."""
+    wide = console.width >= WIDE
+    t = RichTable(
+        title=f"{len(entries)} indicators", box=box.SIMPLE_HEAD, pad_edge=False, show_lines=False
+    )
     t.add_column("code", no_wrap=True)
-    for c in ("name", "area", "subject", "parameters"):
-        t.add_column(c)
+    t.add_column("subject", no_wrap=True)
+    if wide:
+        t.add_column("area", no_wrap=True)
+    longest_word = max((len(w) for e in entries for w in str(e["name_en"]).split()), default=8)
+    t.add_column("name", min_width=min(longest_word, 20), ratio=2, overflow="fold")
+    if wide:
+        t.add_column("parameters", ratio=1, overflow="fold")
     for e in entries:
-        params = ", ".join(f"{p['name']}={p['default']}" for p in e["parameters"])
-        t.add_row(e["code"], f"{e['name_zh']}\n{e['name_en']}", e["area"], e["subject"], params)
+        name = f"{shown(e['name_zh'])}\n{shown(e['name_en'])}"
+        cells = [shown(e["code"]), shown(e["subject"])]
+        if wide:
+            cells.append(shown(e["area"]))
+        cells.append(name)
+        if wide:
+            cells.append(shown(", ".join(f"{p['name']}={p['default']}" for p in e["parameters"])))
+        t.add_row(*cells)
     console.print(t)
 
 

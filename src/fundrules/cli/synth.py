@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from .app import app, console, fail_input
+from .app import app, console, fail_input, print_json
+from .progress import Stages
 
 
 @app.command("synth")
@@ -19,6 +20,10 @@ def synth_command(
     seed: Annotated[int, typer.Option("--seed", help="random seed (same seed, same city)")] = 0,
     period: Annotated[str, typer.Option("--period", help="target period YYYY-MM")] = "2025-06",
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print a JSON summary on stdout (messages on stderr)")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress output")] = False,
 ) -> None:
     """Generate a synthetic city with planted anomalies; truth.csv lists them."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
@@ -31,8 +36,27 @@ def synth_command(
         fail_input(f"{out_dir} exists and is not a folder")
     from fundrules.synth import generate_city
 
-    with console.status(f"Building a synthetic city of {persons:,} persons …"):
+    with (
+        Stages(quiet=quiet) as stages,
+        stages.stage(f"Building a synthetic city of {persons:,} persons"),
+    ):
         info = generate_city(out_dir, persons=persons, seed=seed, period=period, fmt=fmt)
+    if as_json:
+        print_json(
+            {
+                "out": str(out_dir),
+                "period": info.period,
+                "seed": seed,
+                "persons": persons,
+                "format": fmt,
+                "rows": dict(info.rows),
+                "truth_rows": info.truth_rows,
+                "truth": str(info.truth_path),
+                "near_misses": str(info.near_misses_path),
+                "seconds": round(info.seconds, 3),
+            }
+        )
+        return
     t = RichTable(title=f"Synthetic city, period {info.period}, seed {seed}")
     t.add_column("table")
     t.add_column("rows", justify="right")
