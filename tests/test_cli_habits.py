@@ -12,51 +12,33 @@ import sys
 from pathlib import Path
 
 import pytest
+from commandline import bank_account_folder, fundrules_cli
 
 import fundrules
 
 
-def cli(*args: str, columns: int = 80) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, COLUMNS=str(columns))
-    return subprocess.run(
-        [sys.executable, "-m", "fundrules", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-
-
-def bank_accounts(folder: Path) -> Path:
-    folder.mkdir()
-    (folder / "bank_accounts.csv").write_text(
-        "account_id,insurance,account_type,bank_name,period,balance,interest_rate,designated\n"
-        "A1,pension,income,ICBC,2025-06,1234.56,0.35,true\n",
-        encoding="utf-8",
-    )
-    return folder
-
-
 def test_synth_json_is_the_only_thing_on_stdout_and_quiet_silences_progress(tmp_path):
-    res = cli("synth", str(tmp_path / "city"), "--persons", "100", "--seed", "3", "--json")
+    res = fundrules_cli(
+        "synth", str(tmp_path / "city"), "--persons", "100", "--seed", "3", "--json"
+    )
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)  # nothing but the document
     assert doc["persons"] == 100 and doc["seed"] == 3 and doc["period"] == "2025-06"
     assert doc["rows"]["persons"] >= 100 and doc["truth_rows"] > 0
     assert Path(doc["truth"]).is_file()
     assert "Building a synthetic city of 100 persons" in res.stderr  # progress: stderr
-    quiet = cli("synth", str(tmp_path / "city2"), "--persons", "100", "--json", "--quiet")
+    quiet = fundrules_cli("synth", str(tmp_path / "city2"), "--persons", "100", "--json", "--quiet")
     assert quiet.returncode == 0, quiet.stderr
     assert json.loads(quiet.stdout)["persons"] == 100
     assert quiet.stderr == ""
 
 
 def test_classify_json_and_quiet(tmp_path):
-    data = bank_accounts(tmp_path / "data")
+    data = bank_account_folder(tmp_path / "data")
     out = tmp_path / "out"
-    res = cli("screen", str(data), "--period", "2025-06", "--out", str(out))
+    res = fundrules_cli("screen", str(data), "--period", "2025-06", "--out", str(out))
     assert res.returncode == 0, res.stderr
-    res = cli("classify", str(out), "--json", "--quiet", "--discovered", "2025-07-01")
+    res = fundrules_cli("classify", str(out), "--json", "--quiet", "--discovered", "2025-07-01")
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
     assert doc["period"] == "2025-06" and doc["warnings"] >= 1
@@ -67,8 +49,8 @@ def test_classify_json_and_quiet(tmp_path):
 
 
 def test_an_indicator_with_no_suspicion_is_in_the_summary_with_0(tmp_path):
-    data = bank_accounts(tmp_path / "data")
-    res = cli("screen", str(data), "--period", "2025-06", "--out", str(tmp_path / "out"))
+    data = bank_account_folder(tmp_path / "data")
+    res = fundrules_cli("screen", str(data), "--period", "2025-06", "--out", str(tmp_path / "out"))
     assert res.returncode == 0, res.stderr
     # 0.35 % is the minimum rate: fund.low_deposit_rate ran and found nothing
     assert re.search(r"fund\.low_deposit_rate[\s│]+0[\s│]+0\.00", res.stdout), res.stdout
@@ -77,20 +59,20 @@ def test_an_indicator_with_no_suspicion_is_in_the_summary_with_0(tmp_path):
 
 @pytest.mark.parametrize("command", [(), ("screen",), ("synth",), ("classify",), ("indicators",)])
 def test_help_has_no_type_labels_on_flags(command):
-    res = cli(*command, "--help")
+    res = fundrules_cli(*command, "--help")
     assert res.returncode == 0, res.stderr
     assert "<bool>" not in res.stdout
     assert "--help" in res.stdout
 
 
 def test_indicators_at_80_columns_never_cut_codes_or_names():
-    res = cli("indicators", columns=80)
+    res = fundrules_cli("indicators", columns=80)
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert "…" not in res.stdout
     words = {w for line in lines for w in line.split()}
-    for entry in json.loads(cli("indicators", "--json").stdout)["indicators"]:
+    for entry in json.loads(fundrules_cli("indicators", "--json").stdout)["indicators"]:
         assert entry["code"] in words, entry["code"]  # whole, on one line
         for word in entry["name_en"].split():
             assert word in words, (entry["code"], word)  # names wrap between words only

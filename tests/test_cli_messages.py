@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import sys
 import warnings
 from pathlib import Path
 
 import pytest
+from commandline import bank_account_folder, fundrules_cli
 
 import fundrules
 from fundrules.plugins import build_registry, hookimpl
@@ -33,32 +33,16 @@ def install_broken_plugin(site: Path) -> None:
 
 
 def cli(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.pop("FUNDRULES_STRICT_PLUGINS", None)  # ./dev test sets it; these tests choose
-    env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")])
-    return subprocess.run(
-        [sys.executable, "-m", "fundrules", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+    """The command with ``site`` (where the broken plugin is installed) on the path."""
+    return fundrules_cli(
+        *args, env={"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
     )
-
-
-def small_dataset(folder: Path) -> Path:
-    folder.mkdir()
-    (folder / "bank_accounts.csv").write_text(
-        "account_id,insurance,account_type,bank_name,period,balance,interest_rate,designated\n"
-        "A1,pension,income,ICBC,2025-06,1234.56,0.35,true\n",
-        encoding="utf-8",
-    )
-    return folder
 
 
 def test_screen_says_on_stderr_that_a_plugin_failed_to_import(tmp_path):
     site = tmp_path / "site"
     install_broken_plugin(site)
-    data = small_dataset(tmp_path / "data")
+    data = bank_account_folder(tmp_path / "data")
     out = tmp_path / "out"
     res = cli(
         site,
@@ -78,7 +62,7 @@ def test_screen_says_on_stderr_that_a_plugin_failed_to_import(tmp_path):
 def test_strict_makes_a_broken_plugin_an_input_error_naming_it(tmp_path):
     site = tmp_path / "site"
     install_broken_plugin(site)
-    data = small_dataset(tmp_path / "data")
+    data = bank_account_folder(tmp_path / "data")
     res = cli(
         site,
         "--strict",
@@ -100,7 +84,7 @@ def test_strict_makes_a_broken_plugin_an_input_error_naming_it(tmp_path):
 def test_stale_parameter_warning_goes_to_stderr(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
-    data = small_dataset(tmp_path / "data")
+    data = bank_account_folder(tmp_path / "data")
     params = tmp_path / "params.yaml"
     # a value in force since long before the period, never reviewed: the staleness warning
     params.write_text("fund.business_ledger_mismatch:\n  tolerance:\n    2010-01-01: 0\n")
