@@ -24,7 +24,7 @@ import pandas as pd
 import pluggy
 
 from fundrules.classification.problem_types import ProblemType
-from fundrules.errors import InputError, PluginLoadWarning
+from fundrules.errors import InputError, PluginCompatibilityWarning, PluginLoadWarning
 from fundrules.intake import Dataset
 from fundrules.schema import CORE_VOCABULARIES, PaymentTable, Table
 from fundrules.screening.indicator import Indicator
@@ -126,9 +126,15 @@ class Registry:
                 out.setdefault(table, Path(path))
         return out
 
-    def _fail(self, plugin: str, stage: str, error: str) -> None:
-        """Record a plugin's failure: an error under strict mode, otherwise a
-        :class:`~fundrules.errors.PluginLoadWarning` (the other plugins go on without it)."""
+    def _fail(
+        self,
+        plugin: str,
+        stage: str,
+        error: str,
+        category: type[Warning] = PluginLoadWarning,
+    ) -> None:
+        """Record a plugin's failure: an error under strict mode, otherwise a warning of
+        ``category`` (:class:`~fundrules.errors.PluginLoadWarning`; the others go on without it)."""
         self.failures.append(Failure(plugin, stage, error))
         if plugin in self.plugins and self.plugins[plugin].error is None:
             self.plugins[plugin].error = f"{stage}: {error}"
@@ -138,7 +144,7 @@ class Registry:
         warnings.warn(
             f"plugin {plugin!r} failed in {stage}: {error}; the other plugins run without it "
             "(--strict or FUNDRULES_STRICT_PLUGINS=1 makes this an error)",
-            PluginLoadWarning,
+            category,
             stacklevel=3,
         )
 
@@ -182,24 +188,30 @@ def build_registry(
     off = set(disable) if disable is not None else _disabled()
     core_version = _version("fundrules")
 
-    candidates: list[tuple[str, Any, str, str]] = []  # name, loader, dist, version
+    # name, loader, distribution, its version, its requirements
+    candidates: list[tuple[str, Any, str, str, list[str]]] = []
     for name, module in DEFAULT_PLUGINS:
         candidates.append(
-            (name, lambda m=module: importlib.import_module(m), "fundrules", core_version)
+            (name, lambda m=module: importlib.import_module(m), "fundrules", core_version, [])
         )
     if entry_points:
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             dist = ep.dist.name if ep.dist else "?"
             ver = ep.dist.version if ep.dist else "?"
-            candidates.append((ep.name, ep.load, dist, ver))
+            requires = list((ep.dist.requires if ep.dist else None) or [])
+            candidates.append((ep.name, ep.load, dist, ver, requires))
     for name, obj in extra_plugins:
-        candidates.append((name, lambda o=obj: o, "(given)", "0"))
+        candidates.append((name, lambda o=obj: o, "(given)", "0", []))
 
-    for name, load, dist, ver in candidates:
+    for name, load, dist, ver, requires in candidates:
         if name in off:
             continue
         info = PluginInfo(name=name, version=ver, distribution=dist, module="")
         reg.plugins[name] = info
+        refusal = incompatibility(requires, core_version)
+        if refusal:
+            reg._fail(name, "compatibility", refusal, category=PluginCompatibilityWarning)
+            continue
         try:
             obj = load()
             info.module = (
@@ -384,6 +396,34 @@ def _check_unknown_hooks(reg: Registry) -> None:
         if bad:
             reg.pm.unregister(plugin)
             reg._fail(name, "load", f"implements unknown hook(s): {', '.join(sorted(bad))}")
+
+
+def incompatibility(requires: Iterable[str], core_version: str) -> str | None:
+    """Why a plugin distribution cannot run on this fundrules, from its ``Requires-Dist``
+    (``fundrules>=0.1,<0.2``), or None. No requirement on fundrules, or an unreadable one, is no
+    refusal (an unknown core version neither)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        core = Version(core_version)
+    except InvalidVersion:
+        return None
+    for text in requires:
+        try:
+            req = Requirement(text)
+        except InvalidRequirement:
+            continue
+        if req.name.lower() != "fundrules":
+            continue
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue  # an extra's or another platform's requirement
+        if req.specifier and not req.specifier.contains(core, prereleases=True):
+            return (
+                f"written for fundrules{req.specifier}, but fundrules {core_version} is installed; "
+                "install a version of the plugin made for it"
+            )
+    return None
 
 
 def _version(dist: str) -> str:
