@@ -50,6 +50,9 @@ def suggest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The closest of ``choices`` to a mistyped ``word`` (difflib), best first."""
     pool = sorted(set(choices))
     found = difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
+    if found:  # only those about as close as the best: a far second guess is noise
+        best = difflib.SequenceMatcher(None, word, found[0]).ratio()
+        found = [c for c in found if difflib.SequenceMatcher(None, word, c).ratio() >= best - 0.1]
     if not found:  # a code typed without its prefix ("under_16" for "fund.benefit_under_16")
         found = [c for c in pool if word and word in c][:n]
     return found
