@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from ids import employer_id, person_id
 
+import fundrules
+
 P1 = person_id("19600101", 1)
 P2 = person_id("19650505", 2)
 P3 = person_id("19700707", 3)
@@ -79,6 +81,33 @@ def test_invalid_person_id_flags_bad_ids_with_their_payments(run):
     assert s["subject_id"].tolist() == [bad]
     assert s["amount_at_risk"].tolist() == [Decimal("70.00")]  # net of the target period
     assert {r["table"] for r in records(s)} == {"persons", "benefits"}
+    assert {r["failed_check"] for r in records(s)} == {"check character"}  # says which check
+
+
+def test_evidence_frame_expands_the_evidence_records(run):
+    bad = P2[:-1] + ("0" if P2[-1] != "0" else "1")
+    s = run(
+        "data.invalid_person_id",
+        {
+            "persons": [
+                *persons(P1),
+                {"person_id": bad, "sex": "F", "birth_date": "1965-05-05", "region_code": "120101"},
+            ],
+            "benefits": [pay(bad, "100.00", "b1")],
+        },
+    )
+    ev = fundrules.evidence_frame(s)
+    assert list(ev.columns[:4]) == ["indicator", "subject_type", "subject_id", "period"]
+    assert len(ev) == len(records(s)) == 2
+    assert set(ev["table"]) == {"persons", "benefits"}
+    assert set(ev["subject_id"]) == {bad} and set(ev["failed_check"]) == {"check character"}
+    empty = fundrules.evidence_frame(s.iloc[0:0])
+    assert empty.empty and list(empty.columns) == [
+        "indicator",
+        "subject_type",
+        "subject_id",
+        "period",
+    ]
 
 
 def test_invalid_person_id_ignores_rows_of_other_periods(run):

@@ -83,3 +83,52 @@ def test_uscc_rejects_letters_outside_the_alphabet():
         False,
         False,
     ]
+
+
+# -- one id, a sequence, a Series; which check failed (issue #13) -----------------------------
+
+
+def test_the_id_helpers_take_a_str_a_sequence_or_a_series():
+    from ids import person_id
+
+    from fundrules.schema.identifiers import ric_failure
+
+    good = person_id("19600101", 1)
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    assert ric_valid(good) is True and ric_valid(bad) is False
+    assert ric_valid([good, bad]).tolist() == [True, False]
+    assert ric_valid((good,)).tolist() == [True]
+    assert ric_valid(pd.Series([bad], index=[7])).index.tolist() == [7]
+    assert ric_check_characters(good[:17]) == good[17]
+    assert ric_failure(good) == ""
+    assert len(ric_profile(good)) == 1
+    code = "91120000" + "MA05JKLM0"
+    full = code + uscc_check_characters(code)
+    assert uscc_valid(full) is True and uscc_valid([full, full[:-1] + "Y"]).tolist() == [
+        True,
+        False,
+    ]
+
+
+def test_ric_failure_names_the_check_each_invalid_id_fails():
+    from fundrules.schema.identifiers import RIC_CHECKS, ric_failure
+
+    body = "12010119600101001"
+    good = body + ric_check_characters(body)
+    wrong_check = body + ("0" if good[-1] != "0" else "1")
+    no_province = "99" + body[2:]
+    no_province += ric_check_characters(no_province)  # right check character, unknown prefix
+    future = "120101" + "20300101" + "001"
+    future += ric_check_characters(future)
+    ids = [good, body, body + "Y", "120101" + "19601301" + "0011", wrong_check, no_province, future]
+    got = ric_failure(ids, date(2025, 6, 30)).tolist()
+    assert got == [
+        "",
+        "length",
+        "characters",
+        "birth date",  # 13th month
+        "check character",
+        "province code",
+        "birth date",  # after the period
+    ]
+    assert set(got) - {""} == set(RIC_CHECKS)

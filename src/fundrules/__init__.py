@@ -35,7 +35,7 @@ from fundrules.errors import (
 )
 from fundrules.intake import DataError, Dataset
 from fundrules.plugins import PluginError, Registry, get_registry
-from fundrules.screening import ParameterError, ScreenResult
+from fundrules.screening import ParameterError, ScreenResult, evidence_frame
 from fundrules.store import Store, StoreError, open_store
 
 __version__ = "0.1.0"
@@ -64,6 +64,7 @@ __all__ = [
     "__version__",
     "classify",
     "dataset_from_frames",
+    "evidence_frame",
     "get_registry",
     "load_dataset",
     "open_store",

@@ -17,7 +17,7 @@ from fundrules.period import (
 )
 from fundrules.plugins import PluginContributions, hookimpl
 from fundrules.schema import INSURANCES, Column, PaymentTable, Table, col
-from fundrules.schema.identifiers import ric_profile, ric_valid, uscc_valid
+from fundrules.schema.identifiers import ric_failure, ric_profile, ric_valid, uscc_valid
 from fundrules.screening import (
     Indicator,
     IndicatorMeta,
@@ -74,6 +74,7 @@ __all__ = [
     "parse_period",
     "period_end_dates",
     "problem_type_rule",
+    "ric_failure",
     "ric_profile",
     "ric_valid",
     "uscc_valid",

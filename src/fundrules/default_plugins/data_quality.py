@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from fundrules.plugins import hookimpl
-from fundrules.schema.identifiers import ric_profile, ric_valid, uscc_valid
+from fundrules.schema.identifiers import ric_failure, ric_profile, ric_valid, uscc_valid
 from fundrules.screening import Indicator, ScreeningContext, indicator, yuan
 from fundrules.screening.parameters import NoParams
 from fundrules.screening.shared_rules import as_hits, is_in
@@ -94,12 +94,18 @@ def _attach_payments(ctx: ScreeningContext, found: pd.DataFrame) -> pd.Series:
 )
 def invalid_person_id(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     """A person_id in any table fails GB 11643: format, real birth date not after the period,
-    check character, province or residence-permit prefix. County codes are not looked up."""
+    check character, province or residence-permit prefix. County codes are not looked up. The
+    evidence says which check failed first (``failed_check``)."""
     found = _bad_ids_by_table(ctx, "person_id", lambda ids: ric_valid(ids, ctx.period_end))
     found["amount"] = _attach_payments(ctx, found)
     found["amount_yuan"] = yuan(found["amount"])
+    # which check failed first: length, characters, birth date, check character, province code
+    found["failed_check"] = ric_failure(found["id"], ctx.period_end).to_numpy()
     out = as_hits(
-        found, subject="id", amount="amount", evidence=["table", "column", "rows", "amount_yuan"]
+        found,
+        subject="id",
+        amount="amount",
+        evidence=["table", "column", "rows", "failed_check", "amount_yuan"],
     )
     out["insurance"] = found["insurance"].to_numpy()
     return out

@@ -5,7 +5,14 @@ from .engine import RUN_COLUMNS, ScreenResult, installed_rule_set, screen
 from .indicator import Indicator, IndicatorMeta, indicator
 from .parameters import NoParams, ParameterError, ParameterSet, Params, param, parameter_specs
 from .rule_set import RULE_SET_COLUMNS, manifest
-from .suspicions import SUSPICION_COLUMNS, evidence_records, fen_to_decimal, gather, yuan
+from .suspicions import (
+    SUSPICION_COLUMNS,
+    evidence_frame,
+    evidence_records,
+    fen_to_decimal,
+    gather,
+    yuan,
+)
 
 __all__ = [
     "RULE_SET_COLUMNS",
@@ -19,6 +26,7 @@ __all__ = [
     "Params",
     "ScreenResult",
     "ScreeningContext",
+    "evidence_frame",
     "evidence_records",
     "fen_to_decimal",
     "gather",

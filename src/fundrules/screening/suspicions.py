@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,6 +132,37 @@ def _record_lines(ev: pd.DataFrame) -> list[str]:
 def evidence_records(evidence: str) -> list[dict]:
     """The records of a suspicion's evidence JSON."""
     return json.loads(evidence).get("records", [])
+
+
+EVIDENCE_KEY = ["indicator", "subject_type", "subject_id", "period"]
+
+
+def evidence_frame(suspicions: Any) -> pd.DataFrame:
+    """The evidence of suspicions as a frame: one row per evidence record, keyed by the
+    suspicion's ``indicator``, ``subject_type``, ``subject_id`` and ``period``, one column per
+    record field (text as the evidence holds it; a field a record lacks is NA).
+
+    ``suspicions`` is a suspicions frame or anything with a ``suspicions`` attribute (a
+    :class:`~fundrules.screening.ScreenResult`)::
+
+        ev = fundrules.evidence_frame(result)
+        ev[ev.indicator == "data.duplicate_payment"]
+    """
+    frame = getattr(suspicions, "suspicions", suspicions)
+    if not isinstance(frame, pd.DataFrame) or "evidence" not in frame.columns:
+        raise TypeError("evidence_frame() takes a suspicions frame or a screening result")
+    rows: list[dict[str, Any]] = []
+    for key, evidence in zip(
+        frame[EVIDENCE_KEY].itertuples(index=False, name=None), frame["evidence"], strict=True
+    ):
+        head = dict(zip(EVIDENCE_KEY, key, strict=True))
+        for record in evidence_records(evidence):
+            rows.append({**head, **record})
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in EVIDENCE_KEY})
+    out = pd.DataFrame(rows)
+    fields = [c for c in out.columns if c not in EVIDENCE_KEY]
+    return out[EVIDENCE_KEY + fields]
 
 
 def run_suspicions(frames: list[pd.DataFrame]) -> pd.DataFrame:
