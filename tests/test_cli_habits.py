@@ -48,6 +48,26 @@ def test_classify_json_and_quiet(tmp_path):
     assert res.stderr == ""
 
 
+def test_screen_json_is_the_run_in_numbers_on_stdout(tmp_path):
+    data = bank_account_folder(tmp_path / "data")
+    out = tmp_path / "out"
+    res = fundrules_cli(
+        "screen", str(data), "--period", "2025-06", "--out", str(out), "--json", "--classify"
+    )
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["period"] == "2025-06" and doc["fingerprint"]
+    assert doc["suspicions"] == 1 and doc["amount_at_risk"] == "1234.56"
+    by_code = {r["indicator"]: r for r in doc["indicators"]}
+    assert by_code["fund.income_account_not_swept"]["amount_at_risk"] == "1234.56"
+    assert by_code["fund.low_deposit_rate"]["suspicions"] == 0  # ran, found nothing: listed
+    assert {"indicator", "reason"} <= set(doc["skipped"][0])
+    assert doc["rows"] == {"read": 1, "loaded": 1, "quarantined": 0}
+    assert doc["classification"]["warnings"] >= 1
+    assert "skipped" in res.stderr  # messages stay on stderr
+    assert (out / "suspicions.parquet").is_file()
+
+
 def test_an_indicator_with_no_suspicion_is_in_the_summary_with_0(tmp_path):
     data = bank_account_folder(tmp_path / "data")
     res = fundrules_cli("screen", str(data), "--period", "2025-06", "--out", str(tmp_path / "out"))

@@ -17,7 +17,7 @@ from fundrules.screening import ParameterError, ScreenResult, screen
 from fundrules.screening.engine import resolve_codes
 from fundrules.screening.output import AmountOutOfRange, write_run
 
-from .app import app, console, err_console, fail_input, shown
+from .app import app, console, err_console, fail_input, print_json, shown
 
 
 def run_screen(
@@ -81,6 +81,33 @@ def summary_rows(result: ScreenResult) -> list[dict[str, Any]]:
     ]
 
 
+def screen_summary(result: ScreenResult, out: Path, classified: Any = None) -> dict[str, Any]:
+    """What ``screen --json`` prints: the run in numbers (amounts as decimal text)."""
+    rows = summary_rows(result)
+    acc = result.dataset.accounting if result.dataset is not None else None
+    doc: dict[str, Any] = {
+        "out": str(out),
+        "period": result.period,
+        "fingerprint": result.fingerprint,
+        "suspicions": sum(r["suspicions"] for r in rows),
+        "amount_at_risk": f"{sum((Decimal(r['amount_at_risk']) for r in rows), Decimal('0')):.2f}",
+        "indicators": rows,
+        "skipped": result.skipped[["indicator", "reason"]].to_dict(orient="records"),
+        "failed": result.failed[["indicator", "reason"]].to_dict(orient="records"),
+        "warnings": list(result.warnings),
+        "rows": (
+            {k: int(acc[k].sum()) for k in ("read", "loaded", "quarantined")}
+            if acc is not None and len(acc)
+            else None
+        ),
+    }
+    if classified is not None:
+        from .classifying import classification_summary
+
+        doc["classification"] = classification_summary(classified)
+    return doc
+
+
 def print_summary(result: ScreenResult) -> None:
     table = RichTable(title=f"Suspicions, period {result.period}")
     table.add_column("indicator", no_wrap=True)
@@ -128,6 +155,9 @@ def screen_command(
         Path | None,
         typer.Option("--classify-config", help="classification YAML (rules, routing, holidays)"),
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print a JSON summary on stdout (messages on stderr)")
+    ] = False,
 ) -> None:
     """Screen one period of a dataset folder and write suspicions, quarantine and run.json."""
     codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
@@ -140,11 +170,18 @@ def screen_command(
     try:
         with RunWriter(out) as writer:
             result = run_screen(data_dir, period, writer, codes, params)
-            print_summary(result)
+            if as_json:
+                report_skipped_and_failed(result)
+            else:
+                print_summary(result)
+            classified = None
             if classify:
                 from .classifying import classify_outputs
 
-                classify_outputs(writer, result, classify_config)
+                classified = classify_outputs(writer, result, classify_config, as_json=as_json)
     except OutputError as exc:
         fail_input(str(exc))
+    if as_json:
+        print_json(screen_summary(result, out, classified))
+        return
     console.print(f"Outputs written to [bold]{shown(out)}[/]")
