@@ -154,3 +154,23 @@ def test_store_submissions_are_handed(tmp_path, registry):
         ("process.changed_submission", "2025-06/v2"),
         ("process.late_submission", "2025-06/v2"),
     ]
+
+
+def test_as_of_reaches_every_deadline_check(tmp_path, registry):
+    from fundrules.screening.parameters import ParameterError, with_as_of
+
+    f = tmp_path / "params.yaml"
+    f.write_text(
+        "parameters:\n  process.late_submission: {due_day: 10}\n"
+        "  process.feedback_overdue: {as_of: '2025-01-01'}\n",
+        encoding="utf-8",
+    )
+    merged = with_as_of(f, "2025-10-01", registry.indicators)
+    assert merged["process.feedback_overdue"] == {"as_of": "2025-10-01"}
+    assert merged["process.consultation_overdue"] == {"as_of": "2025-10-01"}
+    assert merged["process.late_submission"] == {"due_day": 10}
+    assert with_as_of(f, None, registry.indicators) == f
+    import pytest
+
+    with pytest.raises(ParameterError, match="--as-of '2025/10/01' is not a date YYYY-MM-DD"):
+        with_as_of(None, "2025/10/01", registry.indicators)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ from fundrules.plugins import get_registry
 from fundrules.screening import ParameterError, ScreenResult, screen
 from fundrules.screening.engine import resolve_codes
 from fundrules.screening.output import AmountOutOfRange, write_run
+from fundrules.screening.parameters import with_as_of
 
 from .app import app, console, err_console, fail_input, print_json, shown
 
@@ -25,7 +27,7 @@ def run_screen(
     period: str,
     writer: RunWriter,
     indicators: list[str] | None,
-    params: Path | None,
+    params: Path | Mapping[str, Any] | None,
 ) -> ScreenResult:
     """One-shot screen of a dataset folder: load, screen with a progress bar, write into
     ``writer`` (the caller commits the run)."""
@@ -158,6 +160,13 @@ def screen_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="print a JSON summary on stdout (messages on stderr)")
     ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="judge the process.* deadlines at YYYY-MM-DD (default: the period's last day)",
+        ),
+    ] = None,
 ) -> None:
     """Screen one period of a dataset folder and write suspicions, quarantine and run.json."""
     codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
@@ -167,9 +176,10 @@ def screen_command(
         fail_input(f"parameter file not found: {params}")
     if classify and classify_config is not None and not classify_config.is_file():
         fail_input(f"configuration file not found: {classify_config}")
+    overrides = with_as_of(params, as_of, get_registry().indicators)
     try:
         with RunWriter(out) as writer:
-            result = run_screen(data_dir, period, writer, codes, params)
+            result = run_screen(data_dir, period, writer, codes, overrides)
             if as_json:
                 report_skipped_and_failed(result)
             else:

@@ -167,12 +167,7 @@ class ParameterSet:
                     layer[None] = value
 
     def add_file(self, path: str | Path, known: Mapping[str, type[Params]]) -> None:
-        p = Path(path)
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ParameterError(f"{p}: cannot read parameters: {exc}") from None
-        self.add(data, known, str(p))
+        self.add(read_parameter_file(path), known, str(path))
 
     def resolve(self, code: str, model: type[Params], period_start: date) -> ResolvedParams:
         specs = parameter_specs(model)
@@ -234,3 +229,51 @@ def _plain(v: Any) -> Any:
     if isinstance(v, dict):
         return {k: _plain(x) for k, x in v.items()}
     return v
+
+
+def read_parameter_file(path: str | Path) -> Any:
+    """The YAML of a parameter file (an empty file is no overrides)."""
+    p = Path(path)
+    try:
+        return yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ParameterError(f"{p}: cannot read parameters: {exc}") from None
+
+
+def with_as_of(
+    params: Mapping[str, Any] | str | Path | None,
+    as_of: date | str | None,
+    indicators: Mapping[str, Any],
+) -> Mapping[str, Any] | str | Path | None:
+    """``params`` with ``as_of`` set for every indicator that declares an ``as_of`` parameter
+    (the ``process.*`` deadline checks: ``fundrules screen --as-of``). A YAML file is read; a
+    ``parameters:`` top-level key is accepted as in :meth:`ParameterSet.add_file`."""
+    if as_of is None:
+        return params
+    day = as_of if isinstance(as_of, date) else _iso_date(str(as_of), "--as-of")
+    if params is None:
+        data: dict[str, Any] = {}
+    elif isinstance(params, Mapping):
+        data = {k: dict(v) if isinstance(v, Mapping) else v for k, v in params.items()}
+    else:
+        p = Path(params)
+        loaded = read_parameter_file(p)
+        if not isinstance(loaded, Mapping):
+            raise ParameterError(f"{p}: parameters must be a mapping of indicator codes")
+        if "parameters" in loaded and isinstance(loaded["parameters"], Mapping):
+            loaded = loaded["parameters"]
+        data = {k: dict(v) if isinstance(v, Mapping) else v for k, v in loaded.items()}
+    for code, ind in indicators.items():
+        if "as_of" in ind.params.model_fields:
+            entry = data.get(code) if isinstance(data.get(code), dict) else {}
+            data[code] = {**entry, "as_of": day.isoformat()}
+    return data
+
+
+def _iso_date(text: str, option: str) -> date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(f"{option} {text!r} is not a date YYYY-MM-DD") from None
