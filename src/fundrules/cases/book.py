@@ -153,11 +153,15 @@ class CaseBook:
     """The cases of one region: a database (SQLite in the store by default, or a URL) and the
     region's certificate authority, which decides who may act."""
 
-    def __init__(self, url: str, ca: CertificateAuthority | str | Path | None = None) -> None:
+    def __init__(
+        self, url: str, ca: CertificateAuthority | str | Path | None = None, *, where: str = ""
+    ) -> None:
+        """``where``: how the user names this database (``--store S [--db URL]``), for the
+        command in the message when its schema must be migrated."""
         self.url = url
         self.engine: Engine = database.create(url)
         try:
-            database.ensure_current(self.engine)
+            database.ensure_current(self.engine, what=where or f" --db {database.shown_url(url)}")
         except Exception:
             self.engine.dispose()
             raise

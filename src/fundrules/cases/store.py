@@ -33,7 +33,8 @@ def store_locations(store: str | Path, db: str | None = None) -> tuple[str, Path
 def open_book(store: str | Path, db: str | None = None) -> CaseBook:
     """The case book of ``store`` (its SQLite database, or ``db``), with the store's CA."""
     url, ca = store_locations(store, db)
-    return CaseBook(url, ca)
+    where = f" --store {store}" + (f" --db {database.shown_url(db)}" if db else "")
+    return CaseBook(url, ca, where=where)
 
 
 def migrate(store: str | Path | None = None, db: str | None = None) -> tuple[str, str]:

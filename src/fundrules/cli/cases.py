@@ -97,7 +97,7 @@ def _print_json(doc: Any) -> None:
 def _table(frame: pd.DataFrame, title: str, columns: list[str]) -> None:
     t = RichTable(title=title)
     for c in columns:
-        t.add_column(c)
+        t.add_column(c, overflow="fold")
     for row in frame[columns].itertuples(index=False):
         t.add_row(*(shown("" if _cell(v) is None else _cell(v)) for v in row))
     console.print(t)
@@ -270,14 +270,11 @@ LIST_COLUMNS = [
     "case_id",
     "state",
     "agency",
-    "insurance",
     "subject_id",
     "period",
     "indicators",
     "amount_at_risk",
-    "problem_type",
     "major_grade",
-    "route",
 ]
 
 
