@@ -284,3 +284,51 @@ def test_rules_approved_by_a_supervisor_reach_screening(world):
     assert len(handed["rule_approvals"]) == approved["rules"]
     kind, entry = _audit(region)[-1]
     assert kind == "rules" and entry["fingerprint"] == approved["fingerprint"]
+
+
+def test_certificate_events_join_the_audit_trail(world):
+    root, region, _ = world
+    (root / "ca.pass").write_bytes(CA_PASS + b"\n")
+    env = {
+        "FUNDRULES_PASSPHRASE_FILE": str(root / "key.pass"),
+        "FUNDRULES_CA_PASSPHRASE_FILE": str(root / "ca.pass"),
+    }
+    out = fundrules(
+        "ca", "issue", "--store", region, "--id", "M5", "--name", "新人", "--role", "monitor",
+        "--org", "基金监督处", "--out", root / "certs", env_extra=env,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    serial = out.stdout.split()[1]
+    out = fundrules(
+        "ca", "revoke", "--store", region, "--serial", serial, "--reason", "lost", env_extra=env
+    )
+    assert out.returncode == 0, out.stderr
+    events = [(e["event"], e["serial"]) for k, e in _audit(region) if k == "certificate"]
+    assert events[-2:] == [("issued", serial), ("revoked", serial)]
+    assert _run(root, "audit", "verify", "--store", region).returncode == 0
+
+
+def test_audit_verify_names_the_altered_entry_and_a_cut_tail(world, tmp_path):
+    root, region, _ = world
+    head = tmp_path / "head.der"
+    out = _run(root, "audit", "head", "--store", region, *_who(root, "S1"), "--out", head)
+    assert out.returncode == 0, out.stderr
+    copy = tmp_path / "copy"
+    open_store(copy, create=True)
+    publish_ca(CertificateAuthority(region / "ca"), copy / "ca")
+    (copy / "cases.sqlite").write_bytes((region / "cases.sqlite").read_bytes())
+    ok = _run(root, "audit", "verify", "--store", copy, "--head", head)
+    assert ok.returncode == 0, ok.stderr
+    con = sqlite3.connect(copy / "cases.sqlite")
+    with con:
+        last = con.execute("SELECT max(seq) FROM audit_entries").fetchone()[0]
+        con.execute("DELETE FROM audit_entries WHERE seq = ?", (last,))
+    cut = _run(root, "audit", "verify", "--store", copy, "--head", head)
+    assert (
+        cut.returncode == 2 and f"audit entry {last}, the exported head, is missing" in cut.stderr
+    )
+    with con:
+        con.execute("UPDATE audit_entries SET payload = replace(payload, 'a', 'b') WHERE seq = 2")
+    con.close()
+    bad = _run(root, "audit", "verify", "--store", copy)
+    assert bad.returncode == 2 and "audit entry 2 (" in bad.stderr and "altered" in bad.stderr

@@ -68,6 +68,14 @@ def _identity(cert: Path, key: Path, passphrase_file: Path | None):
     return load_identity(cert, key, phrase)
 
 
+def _certificate_event(store: Path, event: str, serial: str, **details: str) -> None:
+    """Certificate events join the store's audit trail (workflow.md "Actions … audit trail")."""
+    from fundrules.security import audit
+
+    with _book(store, None) as book, book.session() as s, s.begin():
+        audit.append(s, "certificate", {"event": event, "serial": serial, **details}, "")
+
+
 def _book(store: Path, db: str | None):
     from fundrules.cases import open_book
 
@@ -166,6 +174,9 @@ def ca_issue(
         if (out / f"{id}{suffix}").exists():
             raise CertificateError(f"{out / (id + suffix)} exists; it is never overwritten")
     issued = ca.issue(holder, ca_phrase, key_phrase, days=days)
+    _certificate_event(
+        store, "issued", issued.serial, role=role, agency=agency or "", insurance=insurance or ""
+    )
     cert, key = issued.write(out, id)
     console.print(f"issued {issued.serial} to {shown(name)} ({role}) → {shown(cert)}, {shown(key)}")
 
@@ -181,6 +192,7 @@ def ca_revoke(
     ca = CertificateAuthority(_ca_folder(store))
     phrase = read_passphrase(ca_passphrase_file, CA_PASSPHRASE_FILE_ENV, "the CA key")
     done = ca.revoke(serial, reason, phrase)
+    _certificate_event(store, "revoked", done.serial, reason=done.reason)
     console.print(
         f"revoked {done.serial} ({done.reason}) at {done.revoked_at:%Y-%m-%d %H:%M} UTC; "
         f"CRL {shown(ca.folder / 'crl.pem')}"
