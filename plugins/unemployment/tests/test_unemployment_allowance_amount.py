@@ -48,5 +48,5 @@ def test_the_shipped_cap_is_the_catalog_placeholder_with_a_staleness_warning(kit
         indicators=[CAP],
         registry=registry,
     )
-    assert res.parameters[CAP]["cap_yuan"] == {"value": 2320.0, "effective": "1999-01-22"}
+    assert res.parameters[CAP]["cap_yuan"] == {"value": "2320.00", "effective": "1999-01-22"}
     assert any("cap_yuan" in w for w in res.warnings)

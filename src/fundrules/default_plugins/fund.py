@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
 from fundrules.plugins import hookimpl
 from fundrules.schema import EXPENDITURE_ITEMS, INCOME_ITEMS
-from fundrules.screening import Indicator, Params, ScreeningContext, indicator, param
+from fundrules.screening import Indicator, Params, ScreeningContext, Yuan, indicator, param
 from fundrules.screening.shared_rules import as_hits
 
 from .money import core_business_totals
@@ -48,15 +49,15 @@ def _fund_hits(records: pd.DataFrame, money: list[str]) -> pd.DataFrame:
 
 
 class ToleranceParams(Params):
-    tolerance: float = param(
-        0.00,
+    tolerance: Yuan = param(
+        Decimal("0.00"),
         description="allowed absolute difference in yuan (exact comparison at 0.00)",
         stricter="higher",
     )
 
 
 def _tolerance_fen(p: ToleranceParams) -> int:
-    return round(p.tolerance * 100)
+    return p.tolerance  # Yuan: held as exact fen
 
 
 @indicator(

@@ -10,7 +10,7 @@ from .dataset import (
     load_table,
     validate_tables,
 )
-from .errors import DataError
+from .errors import AccountingError, DataError, check_row_accounting
 from .manifest import (
     CST,
     FileRecord,
@@ -22,10 +22,12 @@ from .manifest import (
 __all__ = [
     "CST",
     "QUARANTINE_COLUMNS",
+    "AccountingError",
     "DataError",
     "Dataset",
     "FileRecord",
     "Manifest",
+    "check_row_accounting",
     "dataset_files",
     "dataset_from_frames",
     "file_record",

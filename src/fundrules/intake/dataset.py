@@ -21,7 +21,7 @@ from fundrules.schema import Table
 from fundrules.schema.identifiers import ric_profile, ric_valid
 
 from .convert import CONVERTERS, is_empty, to_code, via_uniques
-from .errors import DataError
+from .errors import DataError, check_row_accounting
 from .manifest import FileRecord, Manifest, now_cst
 from .reading import RawTable, find_table_file, read_table_file
 
@@ -258,6 +258,7 @@ def validate_tables(
         decl = reg.tables[name]
         rows_read = raw.read
         frame, quarantine = load_table(raw, decl, reg.vocabularies)
+        check_row_accounting(name, rows_read, len(frame), len(quarantine))
         acc = {
             "table": name,
             "file": raw.file.name,
@@ -269,7 +270,6 @@ def validate_tables(
             on_read(name, raw, acc)
         raw.frame = raw.frame.iloc[0:0]  # release the raw cells now, not at the end of the load
         del raw
-        assert len(frame) + len(quarantine) == rows_read, f"row accounting broken for {name}"
         yield name, frame, quarantine, acc
 
 

@@ -22,13 +22,13 @@ from fundrules.screening import fen_to_decimal
 from .errors import ReportInputError
 from .summary import (
     COLUMNS,
+    ITEM_COLUMNS,
     MonthlySummary,
     _by_amount,
     _evidence_detail,
     indicator_names,
     problem_type_names,
 )
-from .workbook import ITEM_COLUMNS
 
 #: Case states whose warnings an agency works on (new ones await review; dismissed ones are not
 #: sent): docs/decisions.md D69.

@@ -85,6 +85,23 @@ COLUMNS: dict[str, list[str]] = {
 }
 AMOUNT_COLUMNS = frozenset({"amount_at_risk", "recovered"})
 
+#: The columns of the items an agency workbook lists (one row per suspicion).
+ITEM_COLUMNS = [
+    "warning_id",
+    "insurance",
+    "subject_type",
+    "subject_id",
+    "period",
+    "indicator",
+    "problem_type",
+    "amount_at_risk",
+    "severity",
+    "major_grade",
+    "action",
+    "report_due",
+    "evidence",
+]
+
 
 def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS[name]})

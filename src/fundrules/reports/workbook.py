@@ -30,26 +30,10 @@ from fundrules.outputs import RunWriter, neutralise
 
 from . import labels
 from .errors import ReportInputError
-from .summary import indicator_names, problem_type_names, sum_amounts
+from .summary import ITEM_COLUMNS, indicator_names, problem_type_names, sum_amounts
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
-#: The columns of the items an agency workbook lists (one row per suspicion).
-ITEM_COLUMNS = [
-    "warning_id",
-    "insurance",
-    "subject_type",
-    "subject_id",
-    "period",
-    "indicator",
-    "problem_type",
-    "amount_at_risk",
-    "severity",
-    "major_grade",
-    "action",
-    "report_due",
-    "evidence",
-]
 
 
 @dataclass(frozen=True)

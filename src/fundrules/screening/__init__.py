@@ -3,7 +3,15 @@
 from .context import ScreeningContext
 from .engine import RUN_COLUMNS, ScreenResult, installed_rule_set, screen
 from .indicator import Indicator, IndicatorMeta, indicator
-from .parameters import NoParams, ParameterError, ParameterSet, Params, param, parameter_specs
+from .parameters import (
+    NoParams,
+    ParameterError,
+    ParameterSet,
+    Params,
+    Yuan,
+    param,
+    parameter_specs,
+)
 from .rule_set import RULE_SET_COLUMNS, manifest
 from .suspicions import (
     SUSPICION_COLUMNS,
@@ -26,6 +34,7 @@ __all__ = [
     "Params",
     "ScreenResult",
     "ScreeningContext",
+    "Yuan",
     "evidence_frame",
     "evidence_records",
     "fen_to_decimal",

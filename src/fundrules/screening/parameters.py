@@ -16,14 +16,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from fundrules.errors import InputError
+from fundrules.money import fen_from_yuan, yuan_text
 
 Direction = Literal["higher", "lower"]
+
+
+#: A money parameter: written in yuan (decimal text, Decimal or int; a float YAML made of
+#: ``2320.5`` through its decimal repr, more than two decimals refused), held as exact int fen,
+#: shown as yuan text in the parameters a run records (D14). ``cap_yuan: Yuan = param(...)``;
+#: the rule then compares ``p.cap_yuan`` with fen amounts directly.
+Yuan = Annotated[
+    int,
+    BeforeValidator(fen_from_yuan),
+    PlainSerializer(yuan_text, return_type=str, when_used="json"),
+]
 
 
 class Params(BaseModel):
@@ -214,21 +226,9 @@ class ParameterSet:
             resolved = model(**chosen)
         except Exception as exc:
             raise ParameterError(f"{code}: invalid parameter value: {exc}") from None
-        used = {
-            k: {"value": _plain(getattr(resolved, k)), "effective": v["effective"]}
-            for k, v in used.items()
-        }
+        shown = resolved.model_dump(mode="json")  # money as yuan text, exact
+        used = {k: {"value": shown[k], "effective": v["effective"]} for k, v in used.items()}
         return ResolvedParams(resolved, used, warnings)
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, BaseModel):
-        return v.model_dump(mode="json")
-    if isinstance(v, list | tuple):
-        return [_plain(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    return v
 
 
 def read_parameter_file(path: str | Path) -> Any:

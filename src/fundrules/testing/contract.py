@@ -37,6 +37,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -316,7 +317,7 @@ def _shuffled(ds: Dataset, orders: dict[str, list[int]]) -> Dataset:
 def _numeric_leaves(value: Any) -> bool:
     if isinstance(value, bool):
         return False
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return True
     if isinstance(value, dict):
         return bool(value) and all(_numeric_leaves(v) for v in value.values())
@@ -332,6 +333,10 @@ def _ladder(value: Any, direction: str) -> list[Any]:
     numbers together. Values that start non-negative stay non-negative."""
     if isinstance(value, dict):
         rungs = [_scaled(value, f) for f in FACTORS]
+    elif isinstance(value, Decimal):  # money in yuan (a Yuan parameter): rungs exact to the fen
+        fen = Decimal("0.01")
+        near_money = {value - fen, value, value + fen, fen, Decimal(1), Decimal(10)}
+        rungs = sorted({_scaled(value, f) for f in FACTORS} | near_money)
     elif isinstance(value, int):
         near = {value - 1, value, value + 1, 0, 1, 2}
         rungs = sorted({round(value * f) for f in FACTORS} | near)
@@ -346,6 +351,8 @@ def _ladder(value: Any, direction: str) -> list[Any]:
 def _scaled(value: Any, factor: float) -> Any:
     if isinstance(value, dict):
         return {k: _scaled(v, factor) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return (value * Decimal(str(factor))).quantize(Decimal("0.01"))
     return round(value * factor) if isinstance(value, int) else round(value * factor, 4)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
-from fundrules.plugin_api import Params, ScreeningContext, as_hits, indicator, is_in, param
+from fundrules.plugin_api import Params, ScreeningContext, Yuan, as_hits, indicator, is_in, param
 
 PAYMENT_COLUMNS = (
     "payment_id",
@@ -18,8 +20,8 @@ PAYMENT_COLUMNS = (
 
 
 class LargePaymentParams(Params):
-    threshold: float = param(
-        {"2024-01-01": 20000.0, "2025-01-01": 25000.0},
+    threshold: Yuan = param(
+        {"2024-01-01": Decimal("20000.00"), "2025-01-01": Decimal("25000.00")},
         description="yuan; a single payment above it needs a recorded approval",
         stricter="higher",
         source="illustrative regional internal-control rule",
@@ -45,7 +47,7 @@ def large_single_payment(ctx: ScreeningContext, p: LargePaymentParams) -> pd.Dat
     """A ``benefits`` payment of the target period above the threshold (strictly) that has no
     row in ``payment_approvals``; without that table, every such payment. At risk: the
     payment."""
-    limit = round(p.threshold * 100)  # yuan → fen, exact
+    limit = p.threshold  # Yuan: written in yuan, held as exact fen
     b = ctx.target("benefits")
     rows = b[b["amount"] > limit]
     if ctx.has("payment_approvals"):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
-from fundrules.plugin_api import Params, ScreeningContext, indicator, net_payments, param
+from fundrules.plugin_api import Params, ScreeningContext, Yuan, indicator, net_payments, param
 
 from .allowances import (
     LAW_FRAUD,
@@ -19,8 +21,8 @@ PLACEHOLDER_DATE = "1999-01-22"
 
 
 class AmountAboveCapParams(Params):
-    cap_yuan: float = param(
-        {PLACEHOLDER_DATE: 2320.0},
+    cap_yuan: Yuan = param(
+        {PLACEHOLDER_DATE: Decimal("2320.00")},
         description="regional cap on the monthly allowance, in yuan (below the local minimum "
         "monthly wage); a month whose allowance is above it is flagged, exactly the cap is due. "
         "The shipped value is the catalog's placeholder: configure the region's dated caps",
@@ -50,7 +52,7 @@ def amount_above_cap(ctx: ScreeningContext, p: AmountAboveCapParams) -> pd.DataF
     the period, reversals included (two part-payments of one month add up; a reversal lowers it).
     Exactly the cap is due. At risk: the whole monthly allowance (the money the flagged rows
     moved); the excess over the cap is in the evidence."""
-    cap_fen = round(p.cap_yuan * 100)
+    cap_fen = p.cap_yuan  # Yuan: held as exact fen
     rows = net_payments(allowance_rows(ctx))
     rows = rows[rows["net"] > cap_fen]
     rows = rows.assign(monthly_allowance=rows["net"], cap=cap_fen, excess=rows["net"] - cap_fen)
