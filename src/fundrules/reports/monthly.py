@@ -455,7 +455,7 @@ def _major_section(s: MonthlySummary) -> str:
             Column("subject_id", "对象"),
             Column("indicators", "指标", "code"),
             Column("amount_at_risk", "涉及金额（元）", "money"),
-            Column("report_due", "报告期限"),
+            Column("report_due", "报告期限", width="6.5em"),
             Column("state", "状态", "label", labels.STATE),
         ],
     )
