@@ -21,7 +21,8 @@ from .hookspecs import hookimpl
 
 class PluginContributions:
     """Hook implementations for a plugin's tables, vocabularies, indicators, problem types,
-    classification rulesets and its part of the synthetic city (a ``SynthPart``)."""
+    classification rulesets, its part of the synthetic city (a ``SynthPart``) and of generated
+    test data (a ``fundrules.testing.TestData`` or ``"module:attribute"`` naming one)."""
 
     def __init__(
         self,
@@ -34,6 +35,7 @@ class PluginContributions:
         problem_types: Iterable[Mapping[str, Any]] = (),
         rulesets: Sequence[Mapping[str, Any]] = (),
         synth: Any = None,
+        test_data: Any = None,
     ) -> None:
         self.prefix = prefix
         self.tables = tuple(tables)
@@ -43,6 +45,7 @@ class PluginContributions:
         self.problem_types = tuple(problem_types)
         self.rulesets = tuple(rulesets)
         self.synth = synth
+        self.test_data = test_data
         # the plugin's own module (where this object is made), so that tools can find the
         # plugin's distribution folder and its case files
         self.defined_in: str = sys._getframe(1).f_globals.get("__name__", "")
@@ -87,3 +90,8 @@ class PluginContributions:
     def fundrules_register_synth(self, register: Callable[[Any], None]) -> None:
         if self.synth is not None:
             register(self.synth)
+
+    @hookimpl
+    def fundrules_register_test_data(self, register: Callable[[Any], None]) -> None:
+        if self.test_data is not None:
+            register(self.test_data)

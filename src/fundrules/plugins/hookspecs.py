@@ -87,6 +87,14 @@ def fundrules_register_synth(register: Callable[[SynthPart], None]) -> None:
 
 
 @hookspec
+def fundrules_register_test_data(register: Callable[[Any], None]) -> None:
+    """Contribute the plugin's part of generated test data (``fundrules.testing``):
+    ``register(TestData(...))`` or ``register("my_plugin.test_data:TEST_DATA")`` (imported only
+    when data are generated) with hand-tuned generators for its tables, their salient money
+    values, its benefit types by insurance and its payment tables."""
+
+
+@hookspec
 def fundrules_register_problem_types(register: Callable[[Any], None]) -> None:
     """Contribute problem types (fundrules.classification.ProblemType or a dict)."""
 

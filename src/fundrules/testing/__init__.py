@@ -11,6 +11,8 @@
   ``fundrules.testing.pytest_plugin``.
 - :class:`RuleKit` (and :func:`kit_registry`): the kit for a plugin's own tests: valid ids, row
   builders, one indicator screened, its flagged subjects.
+- :class:`TestData` (hook ``fundrules_register_test_data``): a plugin's generators for its
+  tables, its salient money values, benefit types and payment tables.
 - :mod:`fundrules.testing.profiles`: the ``ci`` and ``thorough`` Hypothesis profiles.
 
 The guide: docs/plugin-guide.md.
@@ -34,7 +36,14 @@ _LAZY = {
     "Coverage": "cases",
     "GeneratorError": "contract",
     "PROPERTIES": "contract",
+    "ICD_CODES": "generic",
+    "Payments": "hints",
     "RuleKit": "kit",
+    "TIANJIN_DISTRICTS": "world",
+    "TestData": "hints",
+    "World": "world",
+    "maybe": "hints",
+    "vocabulary_values": "hints",
     "kit_registry": "kit",
     "RawDataset": "strategies",
     "assert_case_file": "cases",
@@ -78,10 +87,13 @@ if TYPE_CHECKING:
         check_indicator,
         input_subjects,
     )
+    from .generic import ICD_CODES
+    from .hints import Payments, TestData, maybe, vocabulary_values
     from .kit import RuleKit, kit_registry
     from .partition import split_dataset, subjects_in
     from .profiles import load_profile, register_profiles
     from .strategies import RawDataset, credit_codes, datasets, person_ids
+    from .world import TIANJIN_DISTRICTS, World
 
 
 def __getattr__(name: str) -> Any:
@@ -98,7 +110,9 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ICD_CODES",
     "PROPERTIES",
+    "TIANJIN_DISTRICTS",
     "Case",
     "CaseFailed",
     "CaseFileError",
@@ -107,8 +121,11 @@ __all__ = [
     "ContractViolation",
     "Coverage",
     "GeneratorError",
+    "Payments",
     "RawDataset",
     "RuleKit",
+    "TestData",
+    "World",
     "assert_case_file",
     "case_coverage",
     "check_indicator",
@@ -119,6 +136,7 @@ __all__ = [
     "kit_registry",
     "load_case_file",
     "load_profile",
+    "maybe",
     "person_ids",
     "plugin_root",
     "register_profiles",
@@ -126,4 +144,5 @@ __all__ = [
     "run_case_file",
     "split_dataset",
     "subjects_in",
+    "vocabulary_values",
 ]

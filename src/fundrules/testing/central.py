@@ -15,40 +15,20 @@ plugin that declares a table a little differently still gets valid data.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-from typing import Any
 
 from hypothesis import strategies as st
 
 from fundrules.period import first_day, last_day
 from fundrules.schema import EXPENDITURE_ITEMS, INCOME_ITEMS, INSURANCES
 
-from .generic import ICD_CODES, NAMES, TEXT_POOLS
+from .generic import NAMES, TEXT_POOLS
+from .hints import Built, Generator, Rows, TestData, Vocab
+from .hints import maybe as _optional
+from .hints import vocabulary_values as _vocab
 from .world import OTHER_REGIONS, TIANJIN_DISTRICTS, World, dates_near
 
-Rows = list[dict[str, Any]]
-Vocab = Mapping[str, frozenset[str]]
-Built = Mapping[str, Rows]
-Generator = Callable[[st.DrawFn, World, Vocab, Built], Rows]
-
-BENEFIT_INSURANCE: dict[str, str] = {
-    "basic_pension": "pension",
-    "resident_pension": "pension",
-    "injury_medical": "injury",
-    "one_time_disability": "injury",
-    "disability_allowance": "injury",
-    "injury_death_grant": "injury",
-    "unemployment_allowance": "unemployment",
-    "maternity_allowance": "maternity",
-    "maternity_medical": "maternity",
-}
-ITEM_CODES: tuple[str, ...] = ("A001", "A002", "B001", "B002")
 DELTAS_FEN: tuple[int, ...] = (0, 0, 1, -1, 10000)
-
-
-def _vocab(vocab: Vocab, name: str, fallback: tuple[str, ...] = ()) -> list[str]:
-    return sorted(vocab.get(name, ())) or list(fallback)
 
 
 def _insurance(draw: st.DrawFn, world: World, insurances: list[str]) -> str:
@@ -60,15 +40,10 @@ def _insurance(draw: st.DrawFn, world: World, insurances: list[str]) -> str:
 
 def _benefit_type(draw: st.DrawFn, world: World, types: list[str]) -> str:
     """A benefit type: one of the focus insurance's three times in four, where known."""
-    mine = [t for t in types if BENEFIT_INSURANCE.get(t) == world.focus]
+    mine = [t for t in types if world.benefit_types.get(t) == world.focus]
     if mine and draw(st.sampled_from((True, True, True, False))):
         return draw(st.sampled_from(mine))
     return draw(st.sampled_from(types))
-
-
-def _optional(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> Any:
-    """An optional cell: empty when the boolean shrinks to False."""
-    return draw(strategy) if draw(st.booleans()) else None
 
 
 def _month(d: date) -> int:
@@ -187,7 +162,7 @@ def benefits_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> 
     for p in world.persons:
         for _ in range(draw(st.sampled_from((1, 2, 0)))):
             btype = _benefit_type(draw, world, types)
-            insurance = BENEFIT_INSURANCE.get(btype) or _insurance(draw, world, insurances)
+            insurance = world.benefit_types.get(btype) or _insurance(draw, world, insurances)
             if insurance not in insurances:
                 insurance = insurances[0]
             amount = draw(  # monthly pensions and allowances, and lump sums
@@ -229,10 +204,10 @@ def _event_months(world: World, built: Built, person_id: str) -> list[int]:
     """Months in which the person was paid or treated (from tables generated earlier), else the
     target period: deaths and prison spells are placed around them."""
     months = {
-        r["period"]
-        for name in ("benefits", "medical_settlements")
+        r[period]
+        for name, period in (("benefits", "period"), *((p[0], p[3]) for p in world.payments))
         for r in built.get(name, [])
-        if r.get("person_id") == person_id and isinstance(r.get("period"), int)
+        if r.get("person_id") == person_id and isinstance(r.get(period), int)
     }
     return sorted(months) or [world.period]
 
@@ -296,7 +271,7 @@ def national_benefits_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: B
     for p in world.persons:
         if draw(st.sampled_from((False, False, True))):
             btype = _benefit_type(draw, world, types)
-            ins = BENEFIT_INSURANCE.get(btype, insurances[0])
+            ins = world.benefit_types.get(btype, insurances[0])
             rows.append(
                 {
                     "person_id": p.person_id,
@@ -322,9 +297,10 @@ def business_totals(world: World, built: Built) -> dict[tuple[str, str], int]:
             out[(r["insurance"], "contribution_income")] += (
                 r["employer_amount"] + r["person_amount"]
             )
-    for r in built.get("medical_settlements", []):
-        if r.get("period") == P and isinstance(r.get("fund_amount"), int):
-            out[("medical", "benefit_expenditure")] += r["fund_amount"]
+    for table, insurance, amount, period in world.payments:  # the plugins' payment tables
+        for r in built.get(table, []):
+            if r.get(period) == P and isinstance(r.get(amount), int):
+                out[(insurance, "benefit_expenditure")] += r[amount]
     return out
 
 
@@ -466,162 +442,6 @@ def bank_accounts_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built
     return rows
 
 
-def providers_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
-    types = _vocab(vocab, "provider_type", ("hospital", "clinic", "pharmacy"))
-    return [
-        {
-            "provider_id": pid,
-            "name": _optional(draw, st.sampled_from(("天津市某医院", "某社区卫生服务中心"))),
-            "level": draw(st.sampled_from((2, 1, 3))),
-            "provider_type": draw(st.sampled_from(types)),
-            "region_code": draw(st.sampled_from(TIANJIN_DISTRICTS)),
-        }
-        for pid in world.providers
-    ]
-
-
-def medical_settlements_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
-    """Each person's visits in admission order; a later stay is independent, a transfer
-    (admitted on the previous discharge day), an overlap by a night, a readmission 0, 15 or 16
-    days after discharge, or an outpatient visit inside the previous stay."""
-    if not world.providers:
-        return []
-    visit_types = _vocab(vocab, "visit_type", ("inpatient", "outpatient", "pharmacy"))
-    P = world.period
-    in_period = st.one_of(
-        st.sampled_from((first_day(P), first_day(P) + timedelta(days=14), last_day(P))),
-        st.integers(-20, 29).map(lambda d: first_day(P) + timedelta(days=d)),
-    )
-    rows: Rows = []
-    for p in world.persons:
-        previous: dict[str, Any] | None = None
-        for _ in range(draw(st.sampled_from((0, 1, 2, 0, 3)))):
-            relation = draw(
-                st.sampled_from(("independent", "transfer", "overlap", "split", "inside"))
-            )
-            visit = draw(
-                st.sampled_from([v for v in ("inpatient",) if v in visit_types] + visit_types)
-            )
-            if previous is not None and relation == "inside":  # a visit while in hospital
-                visit = draw(
-                    st.sampled_from([v for v in visit_types if v != "inpatient"] or [visit])
-                )
-            elif previous is not None and relation != "independent" and "inpatient" in visit_types:
-                visit = "inpatient"  # a transfer, an overlapping stay, a readmission
-            if previous is None or relation == "independent":
-                admit = draw(in_period)
-            else:
-                prev_out = previous["discharge_date"] or previous["admit_date"]
-                admit = {
-                    "transfer": prev_out,
-                    "overlap": prev_out - timedelta(days=1),
-                    "split": prev_out + timedelta(days=draw(st.sampled_from((15, 16, 0, 1)))),
-                    "inside": previous["admit_date"] + timedelta(days=1),
-                }[relation]
-            if visit == "inpatient":
-                discharge = admit + timedelta(days=draw(st.sampled_from((5, 0, 1, 2, 10, 16, 30))))
-            else:
-                discharge = draw(st.sampled_from((None, admit)))
-            same = relation == "split" or draw(st.booleans())  # readmissions: same place
-            provider = (
-                previous["provider_id"]
-                if previous is not None and same
-                else draw(st.sampled_from(world.providers))
-            )
-            total = draw(st.sampled_from((50000, 1200000, 30000, 999999)))
-            row = {
-                "person_id": p.person_id,
-                "provider_id": provider,
-                "visit_type": visit,
-                "admit_date": admit,
-                "discharge_date": discharge,
-                "diagnosis_code": previous["diagnosis_code"]
-                if previous is not None and same
-                else draw(st.sampled_from(ICD_CODES)),
-                "total_amount": total,
-                "fund_amount": total * draw(st.sampled_from((7, 10, 0))) // 10,
-                "period": min(max(_month(discharge or admit), P - 1), P),
-            }
-            rows.append(row)
-            if visit == "inpatient":
-                previous = row
-    for i, row in enumerate(rows, start=1):
-        row["settlement_id"] = f"S{i}"
-    return rows
-
-
-def item_catalog_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
-    rows: Rows = []
-    for code in ITEM_CODES[: draw(st.sampled_from((2, 0, 1, 3, 4)))]:
-        rows.append(
-            {
-                "item_code": code,
-                "name": _optional(draw, st.sampled_from(("阿莫西林胶囊", "CT检查", "床位费"))),
-                "restrict_sex": draw(st.sampled_from((None, "F", "M"))),
-                "min_age": _optional(draw, st.sampled_from((18, 60, 0))),
-                "max_age": _optional(draw, st.sampled_from((17, 59, 100))),
-                "max_daily_quantity": _optional(draw, st.sampled_from((3, 1, 2, 10))),
-                "max_unit_price": _optional(draw, st.sampled_from((100000, 99999, 250000))),
-            }
-        )
-    return rows
-
-
-def item_conflicts_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
-    scopes = _vocab(vocab, "conflict_scope", ("same_day", "same_stay"))
-    codes = [r["item_code"] for r in built.get("item_catalog", [])]
-    codes = codes if len(codes) >= 2 else list(ITEM_CODES)
-    n = len(codes)
-    pairs = draw(
-        st.lists(st.tuples(st.integers(0, n - 1), st.integers(1, n - 1)), max_size=2, unique=True)
-    )
-    return [
-        {
-            "item_code_a": codes[i],
-            "item_code_b": codes[(i + k) % n],  # two distinct items by construction
-            "scope": draw(st.sampled_from(scopes)),
-        }
-        for i, k in pairs
-    ]
-
-
-def medical_items_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) -> Rows:
-    """Lines of each settlement, served inside the stay or a day outside it, some repeating an
-    item on one day."""
-    categories = _vocab(vocab, "item_category", ("drug", "exam", "treatment", "material", "bed"))
-    codes = [r["item_code"] for r in built.get("item_catalog", [])] or list(ITEM_CODES)
-    rows: Rows = []
-    for s in built.get("medical_settlements", []):
-        admit = s["admit_date"]
-        discharge = s["discharge_date"] or admit
-        for line in range(1, draw(st.integers(1, 3)) + 1):
-            if line > 1 and draw(st.sampled_from((False, False, True))):
-                # the same item again on the same day (重复收费, daily limits)
-                rows.append({**rows[-1], "line_no": line})
-                continue
-            served = draw(
-                st.sampled_from(
-                    (admit, discharge, admit - timedelta(days=1), discharge + timedelta(days=1))
-                )
-            )
-            quantity = draw(st.sampled_from((1, 2, 3, 10, 30)))
-            unit = draw(st.sampled_from((100000, 100001, 2500, 99999)))
-            rows.append(
-                {
-                    "settlement_id": s["settlement_id"],
-                    "line_no": line,
-                    "item_code": draw(st.sampled_from(codes)),
-                    "item_category": draw(st.sampled_from(categories)),
-                    "service_date": served,
-                    "quantity": quantity,
-                    "unit_price": unit,
-                    "amount": (quantity * unit + 50) // 100,
-                    "days_supply": _optional(draw, st.sampled_from((1, 7, 30, 31))),
-                }
-            )
-    return rows
-
-
 CENTRAL: dict[str, Generator] = {
     "persons": persons_rows,
     "employers": employers_rows,
@@ -634,22 +454,30 @@ CENTRAL: dict[str, Generator] = {
     "ledger": ledger_rows,
     "fund_reports": fund_reports_rows,
     "bank_accounts": bank_accounts_rows,
-    "providers": providers_rows,
-    "medical_settlements": medical_settlements_rows,
-    "item_catalog": item_catalog_rows,
-    "item_conflicts": item_conflicts_rows,
-    "medical_items": medical_items_rows,
 }
 """Hand-tuned generators by table name (exchange-schema.md names are fixed)."""
 
 DEPENDS: dict[str, tuple[str, ...]] = {
-    "deaths": ("benefits", "medical_settlements"),
-    "incarcerations": ("benefits", "medical_settlements"),
-    "ledger": ("benefits", "contributions", "medical_settlements"),
+    "deaths": ("benefits",),
+    "incarcerations": ("benefits",),
+    "ledger": ("benefits", "contributions"),
     "fund_reports": ("ledger",),
     "bank_accounts": ("ledger",),
-    "medical_settlements": ("providers",),
-    "medical_items": ("medical_settlements", "item_catalog"),
-    "item_conflicts": ("item_catalog",),
 }
-"""Tables a hand-tuned generator reads, when they are generated too."""
+"""Tables a hand-tuned generator reads, when they are generated too (plus the plugins' payment
+tables, see ``hints.test_data``)."""
+
+NEEDS: dict[str, frozenset[str]] = {
+    "persons": frozenset({"person"}),
+    "employers": frozenset({"employer"}),
+    "enrollments": frozenset({"person", "employer"}),
+    "contributions": frozenset({"person", "employer"}),
+    "benefits": frozenset({"person", "payee"}),
+    "bank_accounts": frozenset({"account"}),
+}
+"""Pools the hand-tuned generators use beyond their tables' declared references."""
+
+CORE_TEST_DATA = TestData(
+    generators=CENTRAL, depends=DEPENDS, needs=NEEDS, salient_fen=(0, 1, 250000, 100000, 99)
+)
+"""The core's part of the generated data (plugins add theirs: ``hints.TestData``)."""

@@ -20,6 +20,7 @@ failing example shrinks to a few readable rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -30,8 +31,8 @@ from fundrules.period import format_period, parse_period
 from fundrules.plugins import Registry, get_registry
 from fundrules.schema import Table
 
-from .central import CENTRAL, DEPENDS
 from .generic import Unrepresentable, format_cell, generic_rows, referenced_table, value_strategy
+from .hints import TestData, test_data
 from .world import World, credit_codes, person_ids, worlds
 
 __all__ = ["RawDataset", "credit_codes", "datasets", "person_ids"]
@@ -86,13 +87,13 @@ class RawDataset(Mapping[str, pd.DataFrame]):
         return "RawDataset(\n" + self.describe() + "\n)"
 
 
-def _generation_order(tables: Sequence[Table]) -> list[Table]:
+def _generation_order(tables: Sequence[Table], data: TestData) -> list[Table]:
     """Tables after the tables they draw values from (hand-tuned dependencies, same-name key
     references, ``reaches_person_via``); ties keep the declaration order."""
     names = {t.name for t in tables}
     deps: dict[str, set[str]] = {}
     for t in tables:
-        d = set(DEPENDS.get(t.name, ()))
+        d = set(data.depends.get(t.name, ()))
         for c in t.columns:
             ref = referenced_table(t, c, tables)
             if ref is not None:
@@ -157,25 +158,12 @@ def _conformed_rows(
     return rows, cells
 
 
-NEEDS: dict[str, frozenset[str]] = {
-    "persons": frozenset({"person"}),
-    "employers": frozenset({"employer"}),
-    "enrollments": frozenset({"person", "employer"}),
-    "contributions": frozenset({"person", "employer"}),
-    "benefits": frozenset({"person", "payee"}),
-    "medical_settlements": frozenset({"person", "provider"}),
-    "providers": frozenset({"provider"}),
-    "bank_accounts": frozenset({"account"}),
-}
-"""Pools the hand-tuned generators use beyond their tables' declared references."""
-
-
-def _needs(tables: Sequence[Table]) -> frozenset[str]:
+def _needs(tables: Sequence[Table], data: TestData) -> frozenset[str]:
     """The pools a set of tables draws from: their subject columns, dates anchored on persons'
     birthdays, and the hand-tuned generators' own needs."""
     out: set[str] = set()
     for t in tables:
-        out |= NEEDS.get(t.name, frozenset())
+        out |= data.needs.get(t.name, frozenset())
         for c in t.columns:
             if c.refers_to is not None:
                 out.add(c.refers_to)
@@ -197,16 +185,25 @@ def _raw_datasets(
     max_rows: int | None,
     faults: bool,
     focus: str | None,
+    data: TestData,
 ) -> RawDataset:
     world = draw(
-        worlds(month, max_persons=max_persons, faults=faults, needs=_needs(order), focus=focus)
+        worlds(
+            month, max_persons=max_persons, faults=faults, needs=_needs(order, data), focus=focus
+        )
+    )
+    world = replace(
+        world,
+        salient_fen=data.salient_fen,
+        benefit_types=data.benefit_types,
+        payments=tuple((p.table, p.insurance, p.amount, p.period) for p in data.payments),
     )
     built: dict[str, list[dict[str, Any]]] = {}
     frames: dict[str, pd.DataFrame] = {}
     limit = max_rows if max_rows is not None else 2 * max(len(world.persons), 1) + 1
     for table in order:
-        if table.name in CENTRAL:
-            rows = CENTRAL[table.name](draw, world, vocabularies, built)
+        if table.name in data.generators:
+            rows = data.generators[table.name](draw, world, vocabularies, built)
         else:
             rows = draw(generic_rows(table, world, vocabularies, built, order, limit))
         rows, cells = draw(_conformed_rows(table, rows, world, vocabularies))
@@ -248,7 +245,8 @@ def datasets(
     unknown = [n for n in names if n not in reg.tables]
     if unknown:
         raise ValueError(f"unknown table(s): {', '.join(unknown)}")
-    order = _generation_order([reg.tables[n] for n in names])
+    data = test_data(reg)
+    order = _generation_order([reg.tables[n] for n in names], data)
     return _raw_datasets(
-        month, order, names, reg.vocabularies, max_persons, max_rows, faults, insurance
+        month, order, names, reg.vocabularies, max_persons, max_rows, faults, insurance, data
     )

@@ -9,6 +9,7 @@ period and of the months around it, and birthdays of the ages the rules name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -111,6 +112,12 @@ class World:
     accounts: tuple[str, ...]
     payee_accounts: tuple[str, ...]
     focus: str | None = None  # the insurance most rows are about (a hint, e.g. the indicator's)
+    #: money values (fen) at the installed rules' boundaries (core and plugins' test data)
+    salient_fen: tuple[int, ...] = ()
+    #: benefit type -> insurance, as the installed plugins declare them
+    benefit_types: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: tables of payments to persons besides benefits: (table, insurance, amount, period)
+    payments: tuple[tuple[str, str, str, str], ...] = ()
     built: dict[str, list[dict[str, Any]]] = field(default_factory=dict, compare=False)
 
     @property

@@ -31,3 +31,8 @@ def fundrules_register_vocabularies(extend: Callable[[str, Iterable[str]], None]
 def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
     for ind in payments.INDICATORS:
         register(ind)
+
+
+@hookimpl
+def fundrules_register_test_data(register: Callable[[str], None]) -> None:
+    register("fundrules_example.test_data:TEST_DATA")

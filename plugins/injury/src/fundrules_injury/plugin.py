@@ -23,4 +23,5 @@ plugin = PluginContributions(
     problem_types=classification.PROBLEM_TYPES,
     rulesets=[classification.RULESET],
     synth=synth.PART,
+    test_data="fundrules_injury.test_data:TEST_DATA",
 )

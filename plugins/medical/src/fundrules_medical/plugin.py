@@ -85,4 +85,5 @@ plugin = MedicalPlugin(
     problem_types=classification.PROBLEM_TYPES,
     rulesets=[classification.RULESET],
     synth=synth.PART,
+    test_data="fundrules_medical.test_data:TEST_DATA",
 )

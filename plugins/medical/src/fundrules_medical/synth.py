@@ -356,7 +356,9 @@ def setup(w: World) -> None:
 
 def background(w: World, pop: Population) -> None:
     """Outpatient, pharmacy and inpatient settlements of the chunk's persons, every window month.
-    The injured (the injury part's fact) get no injury-coded diagnosis: only plants have one."""
+    The injured (the injury part's fact) get no injury-coded diagnosis: only plants have one.
+    Leaves the fact ``inpatient_month`` (the month of the person's stay, -1 for none) on the
+    chunk for parts that run after this one."""
     rng = w.rng
     injured = pop.get("injured", np.zeros(pop.size, bool))
     pr: Providers = w.ctx["providers"]
@@ -375,6 +377,7 @@ def background(w: World, pop: Population) -> None:
     if short > 0:
         free = np.flatnonzero(can & (stay_m < 0) & (death_m > w.P))
         stay_m[rng.choice(free, min(short, free.size), replace=False)] = w.P
+    pop["inpatient_month"] = stay_m  # a fact for parts after this one (-1: no stay)
     for m in w.months:
         share = 1.0 if m == w.P else vol.history_medical_share
         if share <= 0:
@@ -1236,6 +1239,14 @@ def outpatient_visits(w: World, idx: np.ndarray, dates: np.ndarray, icd10: np.nd
     visits(w, idx, dates, [(regular(w), None, None, None)], dx=dx)
 
 
+def inpatient_stays(w: World, idx: np.ndarray, admit: np.ndarray, discharge: np.ndarray) -> None:
+    """One inpatient stay per person at a background hospital, admitted and discharged on the
+    given days of one month (a service other parts use: the ltc plugin's care in hospital)."""
+    hosp = hospitals_of_level(w)
+    n = len(idx)
+    add_stays(w, idx, w.rng.choice(hosp, n), admit, discharge, np.full(n, DX_ID["I63.9"]))
+
+
 PART = SynthPart(
     name="medical",
     setup=setup,
@@ -1245,6 +1256,9 @@ PART = SynthPart(
     cash=(Cash("medical_settlements", "medical", amount="fund_amount", month="period"),),
     shuffled=("providers",),
     rates={"medical.provider_cost_outlier": 1e-6},
-    services={"medical.outpatient_visits": outpatient_visits},
+    services={
+        "medical.outpatient_visits": outpatient_visits,
+        "medical.inpatient_stays": inpatient_stays,
+    },
     after=("injury",),
 )

@@ -35,4 +35,5 @@ plugin = PluginContributions(
     problem_types=classification.PROBLEM_TYPES,
     rulesets=[classification.RULESET],
     synth=synth.PART,
+    test_data="fundrules_pension.test_data:TEST_DATA",
 )
