@@ -3,7 +3,7 @@
 The generic strategy makes valid rows of any declared table; a plugin makes its tables' rows
 *mean* something (stays that overlap by a night, items a day outside a stay) through the hook
 ``fundrules_register_test_data(register)``, registering one :class:`TestData`. The toolkit
-merges the core's and every installed plugin's (:func:`test_data`).
+merges the core's and every installed plugin's (``strategies.test_data``).
 
 Generators take ``(draw, world, vocabularies, built)`` and return typed rows (``date``, int fen,
 month numbers); see ``fundrules.testing.central`` for the core's.
@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import strategies as st
 
 if TYPE_CHECKING:
-    from fundrules.plugins.registry import Registry
-
     from .world import World
 
 Rows = list[dict[str, Any]]
@@ -89,31 +87,6 @@ def resolve(data: TestData | str) -> TestData:
     return found
 
 
-def test_data(registry: Registry) -> TestData:
-    """The core's test data merged with every installed plugin's (in registration order)."""
-    from fundrules.plugins.registry import _call_each
-
-    from .central import CORE_TEST_DATA
-
-    found: list[TestData] = []
-    for _ in _call_each(
-        registry, "fundrules_register_test_data", register=lambda d: found.append(resolve(d))
-    ):
-        pass
-    out = CORE_TEST_DATA
-    for d in found:
-        out = out.merged(d)
-    payment_tables = tuple(p.table for p in out.payments)
-    # the core's generators that place events around payments read the plugins' payments too
-    depends = dict(out.depends)
-    for name in ("deaths", "incarcerations"):
-        depends[name] = (*depends.get(name, ()), *payment_tables)
-    depends["ledger"] = (*depends.get("ledger", ()), *payment_tables)
-    return TestData(
-        out.generators, depends, out.needs, out.salient_fen, out.benefit_types, out.payments
-    )
-
-
 __test__ = False  # not a test module (pytest would collect TestData otherwise)
 TestData.__test__ = False  # type: ignore[attr-defined]
 
@@ -126,6 +99,5 @@ __all__ = [
     "Vocab",
     "maybe",
     "resolve",
-    "test_data",
     "vocabulary_values",
 ]

@@ -31,8 +31,9 @@ from fundrules.period import format_period, parse_period
 from fundrules.plugins import Registry, get_registry
 from fundrules.schema import Table
 
+from .central import CORE_TEST_DATA
 from .generic import Unrepresentable, format_cell, generic_rows, referenced_table, value_strategy
-from .hints import TestData, test_data
+from .hints import TestData, resolve
 from .world import World, credit_codes, person_ids, worlds
 
 __all__ = ["RawDataset", "credit_codes", "datasets", "person_ids"]
@@ -85,6 +86,29 @@ class RawDataset(Mapping[str, pd.DataFrame]):
 
     def __repr__(self) -> str:
         return "RawDataset(\n" + self.describe() + "\n)"
+
+
+def test_data(registry: Registry) -> TestData:
+    """The core's test data merged with every installed plugin's (in registration order)."""
+    from fundrules.plugins.registry import _call_each
+
+    found: list[TestData] = []
+    for _ in _call_each(
+        registry, "fundrules_register_test_data", register=lambda d: found.append(resolve(d))
+    ):
+        pass
+    out = CORE_TEST_DATA
+    for d in found:
+        out = out.merged(d)
+    payment_tables = tuple(p.table for p in out.payments)
+    # the core's generators that place events around payments read the plugins' payments too
+    depends = dict(out.depends)
+    for name in ("deaths", "incarcerations"):
+        depends[name] = (*depends.get(name, ()), *payment_tables)
+    depends["ledger"] = (*depends.get("ledger", ()), *payment_tables)
+    return TestData(
+        out.generators, depends, out.needs, out.salient_fen, out.benefit_types, out.payments
+    )
 
 
 def _generation_order(tables: Sequence[Table], data: TestData) -> list[Table]:
