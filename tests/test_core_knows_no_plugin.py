@@ -15,10 +15,9 @@ PACKAGE = Path(fundrules.__file__).parent
 #: The one place the schema's insurances are declared.
 DECLARATION = PACKAGE / "schema" / "core.py"
 
-#: Removed when the synth hooks land (#10 item 1): the synthetic city and the toolkit's
-#: generators still plant and draw the five insurances' tables themselves until each plugin
-#: brings its own part through hooks.
-NOT_YET_FREE_OF_PLUGINS = ("synth", "testing")
+#: Parts of the package allowed to name plugins' things: none (the synth city and the toolkit
+#: take theirs from the plugins' hooks, #10 item 1).
+NOT_YET_FREE_OF_PLUGINS: tuple[str, ...] = ()
 
 PLUGIN_TABLES = (
     "retirements",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fundrules.schema import EXPENDITURE_ITEMS, INCOME_ITEMS, INSURANCES
+from fundrules.plugins import get_registry
+from fundrules.schema import EXPENDITURE_ITEMS, INCOME_ITEMS
 from fundrules.synth.dates import month_number
 
 P = month_number("2025-06")
@@ -20,10 +21,17 @@ def business(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Cash basis per (insurance, period): benefits out and contributions in, in fen."""
     b = frames["benefits"].assign(period=lambda d: _month(d["paid_date"]))
     out = b.groupby(["insurance", "period"])["amount"].sum().rename("benefit_expenditure")
-    s = frames["medical_settlements"]
-    med = s.groupby("period")["fund_amount"].sum()
-    med.index = pd.MultiIndex.from_product([["medical"], med.index], names=["insurance", "period"])
-    out = pd.concat([out, med.rename("benefit_expenditure")])
+    reg = get_registry()
+    for pt in reg.payment_tables.values():  # the plugins' payment tables, by period
+        if pt.table == "benefits" or pt.table not in frames:
+            continue
+        s = frames[pt.table]
+        paid = s.groupby(reg.tables[pt.table].period_column)[pt.amount_column].sum()
+        paid.index = pd.MultiIndex.from_product(
+            [[pt.insurance], paid.index], names=["insurance", "period"]
+        )
+        out = pd.concat([out, paid.rename("benefit_expenditure")])
+    out = out.groupby(level=["insurance", "period"]).sum()
     c = frames["contributions"].assign(
         period=lambda d: _month(d["paid_date"]),
         amount=lambda d: d["employer_amount"] + d["person_amount"],
@@ -53,7 +61,9 @@ def mismatches(frames: dict[str, pd.DataFrame]) -> set[tuple[str, int, str]]:
 
 def test_clean_books_balance_to_the_fen(clean_city) -> None:
     assert mismatches(clean_city) == set()
-    assert set(ledger_items(clean_city).index.get_level_values(0)) == set(INSURANCES)
+    assert set(ledger_items(clean_city).index.get_level_values(0)) == set(
+        get_registry().vocabularies["insurance"]
+    )
 
 
 def test_planted_books_balance_except_the_planted_mismatch(city) -> None:

@@ -22,7 +22,7 @@ import pyarrow as pa
 from fundrules.schema import INSURANCES
 
 from . import city, finance, quality
-from .part import Population, SynthPart
+from .part import Cash, Population, SynthPart
 from .schema import LOW_CARDINALITY_KINDS
 from .schema import layout as schema_layout
 from .world import Volumes, World, materialize
@@ -140,6 +140,21 @@ class CityInfo:
     seconds: float = 0.0
 
 
+def _cash(reg: Registry) -> list[Cash]:
+    """The plugins' person-payment tables (``fundrules_register_payment_tables``) as the books
+    carry them: each row's amount in the month it was paid, or of its period. ``benefits`` (a
+    core table, by paid date) the books read themselves."""
+    out = []
+    for pt in reg.payment_tables.values():
+        table = reg.tables.get(pt.table)
+        if pt.table == "benefits" or table is None or pt.insurance is None:
+            continue
+        month = pt.paid_date_column or table.period_column
+        if month is not None:
+            out.append(Cash(pt.table, pt.insurance, pt.amount_column, month))
+    return out
+
+
 #: persons per chunk of the population whose rows are made together
 CHUNK_PERSONS = 1_000_000
 
@@ -186,7 +201,7 @@ def build_world(
     )
     extra = sorted(set(reg.vocabularies.get("insurance", ())) - set(INSURANCES))
     w.insurances = (*INSURANCES, *extra)
-    w.cash = [c for p in parts for c in p.cash if w.has(c.table)]
+    w.cash = _cash(reg)
     pop = city.build_population(w)
     for p in parts:
         if p.setup is not None:

@@ -35,6 +35,7 @@ from .dates import (
     random_dates,
     statutory_retirement_date,
 )
+from .insurances import MEDICAL, PENSION, UNEMPLOYMENT
 from .part import Population
 from .world import World
 
@@ -172,7 +173,7 @@ def workers_and_contributions(w: World, pop: Population) -> None:
     employ(w, wk, emp, hire, rd)
     # the window's retirees keep medical cover as retirees
     r = ~np.isnat(rd) & (rd < w.pe)
-    enroll(w, wk[r], "medical", "employee", rd[r] + ONE_DAY)
+    enroll(w, wk[r], MEDICAL, "employee", rd[r] + ONE_DAY)
     hi = np.where(np.isnat(rd), w.P, mn_of(rd))
     contribute(w, wk, emp, pop["base"][k], np.full(wk.size, w.months[0]), hi)
 
@@ -191,7 +192,7 @@ def workers_and_contributions(w: World, pop: Population) -> None:
         "contributions",
         person_id=p,
         employer_id=np.full(p.size, -1),
-        insurance="pension",
+        insurance=PENSION,
         period=periods,
         base=base_old,
         employer_amount=0,
@@ -209,21 +210,21 @@ def other_enrollments(w: World, pop: Population) -> None:
     start_res = np.maximum(birth, np.datetime64("2010-01-01"))
     res = np.isin(role, [CHILD, NONWORK, RES_PENS, PRISON, MIGRANT_PENS, DISABLED])
     k, i = pop.where(res)
-    enroll(w, i, "medical", "resident", start_res[k])
+    enroll(w, i, MEDICAL, "resident", start_res[k])
     # resident pension: adults without an employee pension
     k, i = pop.where(np.isin(role, [NONWORK, RES_PENS]) & (pop["age_ws"] >= 16))
     st = np.maximum(add_months(birth[k], 16 * 12), np.datetime64("2011-07-01"))
-    enroll(w, i, "pension", "resident", st)
+    enroll(w, i, PENSION, "resident", st)
     # retirees: the employee pension spell closed at retirement; retiree medical cover
     k, i = pop.where(role == RETIREE)
     rd = pop["rdate"][k]
     years = rng.integers(10, 36, i.size)
     st = np.maximum(add_months(rd, -12 * years), add_months(birth[k], 18 * 12))
-    enroll(w, i, "pension", "employee", st, rd)
-    enroll(w, i, "medical", "employee", rd + ONE_DAY, pop["death"][k])
+    enroll(w, i, PENSION, "employee", st, rd)
+    enroll(w, i, MEDICAL, "employee", rd + ONE_DAY, pop["death"][k])
     # past deaths: a closed resident spell
     k, i = pop.where(role == DEAD_PAST)
-    enroll(w, i, "medical", "resident", np.minimum(start_res[k], pop["death"][k]), pop["death"][k])
+    enroll(w, i, MEDICAL, "resident", np.minimum(start_res[k], pop["death"][k]), pop["death"][k])
 
 
 def deaths_and_prison(w: World, pop: Population) -> None:
@@ -270,12 +271,10 @@ def national_benefits(w: World, pop: Population) -> None:
     rng = w.rng
     role = pop["role"]
     _, i = pop.where(role == MIGRANT_PENS)
-    national(
-        w, i, "pension", np.where(rng.random(i.size) < 0.8, 0, 1), money(w, i.size, 2000, 5000)
-    )
+    national(w, i, PENSION, np.where(rng.random(i.size) < 0.8, 0, 1), money(w, i.size, 2000, 5000))
     _, i = pop.where((role == NONWORK) & (pop["age_ws"] >= 22) & (pop["age_ws"] <= 50))
     i = i[rng.random(i.size) < 0.01]
-    national(w, i, "unemployment", np.full(i.size, 2), money(w, i.size, 1500, 2500))
+    national(w, i, UNEMPLOYMENT, np.full(i.size, 2), money(w, i.size, 1500, 2500))
 
 
 def rows_of(w: World, pop: Population) -> None:

@@ -17,6 +17,7 @@ from .dates import (
     month_start,
     random_dates,
 )
+from .insurances import INJURY, MATERNITY, MEDICAL, PENSION, UNEMPLOYMENT
 from .world import Coded, Digits, World, _mix
 
 DISTRICTS = np.array(
@@ -32,10 +33,10 @@ ELSEWHERE = np.array(
 
 # contribution rates in basis points: (employer, person)
 RATES_BP = {
-    "pension": (1600, 800),
-    "medical": (1000, 200),
-    "unemployment": (50, 50),
-    "maternity": (50, 0),
+    PENSION: (1600, 800),
+    MEDICAL: (1000, 200),
+    UNEMPLOYMENT: (50, 50),
+    MATERNITY: (50, 0),
 }
 INJURY_RATE_BP = np.array([20, 40, 70, 90, 110, 130, 160, 190], dtype=np.int64)
 
@@ -167,7 +168,7 @@ def enroll(
     )
 
 
-INS5 = ("pension", "medical", "injury", "unemployment", "maternity")
+INS5 = (PENSION, MEDICAL, INJURY, UNEMPLOYMENT, MATERNITY)
 
 
 def employ(
@@ -202,7 +203,7 @@ def contribute(
     b = np.asarray(base)[owner]
     inj_bp = injury_bp(w)[np.maximum(e, 0)]
     for ins in insurances:
-        if ins == "injury":
+        if ins == INJURY:
             eb, pb = inj_bp, 0
         else:
             eb, pb = RATES_BP[ins]
@@ -319,7 +320,7 @@ def resident_medical(w: World, idx: np.ndarray, start: np.ndarray | None = None)
     n = len(idx)
     if start is None:
         start = np.full(n, np.datetime64("2012-01-01"), DAY)
-    enroll(w, idx, "medical", "resident", start)
+    enroll(w, idx, MEDICAL, "resident", start)
 
 
 def month_days(m: np.ndarray) -> np.ndarray:

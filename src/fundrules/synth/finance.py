@@ -16,22 +16,23 @@ from __future__ import annotations
 import numpy as np
 
 from .dates import mn_of
+from .insurances import INJURY, MATERNITY, MEDICAL, PENSION, UNEMPLOYMENT
 from .schema import EXPENDITURE_ITEMS, INCOME_ITEMS
 from .world import Coded, World
 
 DISTRICT_SPLIT = {
-    "pension": (["120101", "120103", "120116"], [0.45, 0.35, 0.20]),
-    "medical": (["120102", "120104", "120110"], [0.5, 0.3, 0.2]),
-    "unemployment": (["120105", "120113"], [0.6, 0.4]),
-    "injury": (["120000"], [1.0]),
-    "maternity": (["120000"], [1.0]),
+    PENSION: (["120101", "120103", "120116"], [0.45, 0.35, 0.20]),
+    MEDICAL: (["120102", "120104", "120110"], [0.5, 0.3, 0.2]),
+    UNEMPLOYMENT: (["120105", "120113"], [0.6, 0.4]),
+    INJURY: (["120000"], [1.0]),
+    MATERNITY: (["120000"], [1.0]),
 }
 CODE = {
-    "pension": "PEN",
-    "medical": "MED",
-    "injury": "INJ",
-    "unemployment": "UNE",
-    "maternity": "MAT",
+    PENSION: "PEN",
+    MEDICAL: "MED",
+    INJURY: "INJ",
+    UNEMPLOYMENT: "UNE",
+    MATERNITY: "MAT",
 }
 BANKS = ["中国工商银行天津市分行", "中国建设银行天津市分行", "中国农业银行天津市分行", "天津银行"]
 #: an insurance the table above does not name: reported at city level, coded by its name
@@ -141,28 +142,28 @@ def build(w: World) -> None:
             part = b * 3 // 5
             book(i, k, "expenditure", "benefit_expenditure", part)
             book(i, k, "expenditure", "benefit_expenditure", b - part)
-            if ins == "pension" and k == 1:  # a booking reversed the same month
+            if ins == PENSION and k == 1:  # a booking reversed the same month
                 book(i, k, "expenditure", "benefit_expenditure", 1_234_567)
                 book(i, k, "expenditure", "benefit_expenditure", -1_234_567)
-            if ins in ("pension", "medical"):
+            if ins in (PENSION, MEDICAL):
                 book(
                     i,
                     k,
                     "fiscal_special",
                     "fiscal_subsidy",
-                    b * (20 if ins == "pension" else 10) // 100,
+                    b * (20 if ins == PENSION else 10) // 100,
                 )
                 book(i, k, "income", "other_income", c_all // 1000)
-            if ins == "unemployment":
+            if ins == UNEMPLOYMENT:
                 book(i, k, "expenditure", "other_expenditure", b // 20)
             book(i, k, "fiscal_special", "interest_income", prev * 135 // 120_000)
-            if ins == "pension" and k == nm - 1 and w.rates.get("fund.low_months_payable", 0) > 0:
+            if ins == PENSION and k == nm - 1 and w.rates.get("fund.low_months_payable", 0) > 0:
                 flows = _flows(entries, i, k)
                 target = 4 * b  # four months of benefit expenditure left
                 book(i, k, "expenditure", "transfer_out", prev + flows - target)
                 w.mark("fund.low_months_payable", "fund", [ins])
             if (
-                ins == "unemployment"
+                ins == UNEMPLOYMENT
                 and k == nm - 1
                 and w.rates.get("fund.business_ledger_mismatch", 0) > 0
             ):
@@ -238,21 +239,21 @@ def _reports(w: World, ledger: np.ndarray, present: np.ndarray, opening: np.ndar
         j = next(
             n
             for n, r in enumerate(rows)
-            if r[0] == "medical" and r[1] == P and r[3] == "closing_balance"
+            if r[0] == MEDICAL and r[1] == P and r[3] == "closing_balance"
         )
         r = rows[j]
         rows[j] = (r[0], r[1], r[2], r[3], r[4] + 1)
-        w.mark("fund.report_arithmetic", "fund", ["medical"])
+        w.mark("fund.report_arithmetic", "fund", [MEDICAL])
     if w.rates.get("fund.report_ledger_mismatch", 0) > 0:
         # maternity: a line, its total and the closing balance one fen up (adds up, disagrees)
         for n, r in enumerate(rows):
             if (
-                r[0] == "maternity"
+                r[0] == MATERNITY
                 and r[1] == P
                 and r[3] in ("contribution_income", "total_income", "closing_balance")
             ):
                 rows[n] = (r[0], r[1], r[2], r[3], r[4] + 1)
-        w.mark("fund.report_ledger_mismatch", "fund", ["maternity"])
+        w.mark("fund.report_ledger_mismatch", "fund", [MATERNITY])
     ins, mon, reg, line, amt = zip(*rows, strict=True)
     w.emit(
         "fund_reports",
@@ -295,12 +296,12 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
                     True,
                 )
             )
-            if ins == "pension":  # a closed account the fund may no longer hold, empty
+            if ins == PENSION:  # a closed account the fund may no longer hold, empty
                 rows.append((f"TJ-{c}-OLD-01", ins, "fiscal_special", BANKS[3], m, 0, 0.35, False))
 
     last = nm - 1
     be_p = {i: int(ledger[i, last, be_item]) for i in range(len(w.insurances))}
-    hosts = [w.insurances.index(x) for x in ("medical", "injury", "unemployment", "maternity")]
+    hosts = [w.insurances.index(x) for x in (MEDICAL, INJURY, UNEMPLOYMENT, MATERNITY)]
 
     def move(i: int, amount: int) -> None:
         j = fis2[(i, last)]
@@ -310,12 +311,12 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
         rows[j] = (*r[:5], r[5] - amount, *r[6:])
 
     # near miss: an expenditure account with exactly two months of benefit expenditure
-    i = w.insurances.index("medical")
+    i = w.insurances.index(MEDICAL)
     move(i, 2 * be_p[i])
     rows.append(
         (
-            f"TJ-{CODE['medical']}-EXP-02",
-            "medical",
+            f"TJ-{CODE[MEDICAL]}-EXP-02",
+            MEDICAL,
             "expenditure",
             BANKS[0],
             int(w.P),
@@ -327,16 +328,16 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
     w.near_miss(
         "fund.idle_expenditure_balance",
         "account",
-        [f"TJ-{CODE['medical']}-EXP-02"],
+        [f"TJ-{CODE[MEDICAL]}-EXP-02"],
         "exactly 2 months",
     )
     w.near_miss(
-        "fund.low_deposit_rate", "account", [f"TJ-{CODE['medical']}-EXP-02"], "rate exactly 0.35"
+        "fund.low_deposit_rate", "account", [f"TJ-{CODE[MEDICAL]}-EXP-02"], "rate exactly 0.35"
     )
     w.near_miss(
         "fund.non_designated_account",
         "account",
-        [f"TJ-{CODE['pension']}-OLD-01"],
+        [f"TJ-{CODE[PENSION]}-OLD-01"],
         "not designated, empty",
     )
 

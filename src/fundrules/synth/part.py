@@ -4,15 +4,15 @@ A plugin registers one part through the ``fundrules_register_synth`` hook. The c
 city (persons, employers, enrollments, contributions, deaths, incarcerations, national benefits)
 and the books; each part adds its own tables' rows in three steps:
 
-* ``setup(world)`` once, before any person: reference tables, providers, anything shared;
+* ``setup(world)`` once, before any person: reference tables, anything shared;
 * ``background(world, chunk)`` once per chunk of the population: the clean rows of those persons
   only (the chunk is a :class:`Population`; a large city is written chunk by chunk);
 * ``plants[code](world)`` once per indicator: fresh subjects at the firing side of the boundary
   (:meth:`World.mark`), and near misses at the other side (:meth:`World.near_miss`);
 * ``finish(world)`` after every plant (e.g. statistics over the whole period).
 
-``cash`` says which of the part's tables move fund money, so that the ledger and the fund reports
-book them to the fen. ``services`` are helpers other parts may call by name (``world.service``),
+The ledger and the fund reports book every person-payment table the plugins declare
+(``fundrules_register_payment_tables``) to the fen. ``services`` are helpers other parts may call by name (``world.service``),
 e.g. medical visits for the injury plugin's double claims; a plant whose service is missing is
 skipped (the indicator it feeds cannot run without that plugin's tables either).
 """
@@ -33,8 +33,9 @@ Plant = Callable[["World"], None]
 
 @dataclass(frozen=True)
 class Cash:
-    """Fund money one table moves: ``amount`` (fen) of ``insurance``, booked in the month of
-    ``month`` (a period column, or a date column for the month paid)."""
+    """Fund money one table moves, as the books read it (from a declared payment table):
+    ``amount`` (fen) of ``insurance``, booked in the month of ``month`` (a period column, or a
+    date column for the month paid)."""
 
     table: str
     insurance: str
@@ -61,7 +62,6 @@ class SynthPart:
     background: Callable[[World, Population], None] | None = None
     plants: Mapping[str, Plant] = field(default_factory=dict)
     finish: Callable[[World], None] | None = None
-    cash: tuple[Cash, ...] = ()
     auto_ids: Mapping[str, AutoId] = field(default_factory=dict)
     #: tables whose rows are written in a random order (not in the order they were made)
     shuffled: tuple[str, ...] = ()

@@ -293,7 +293,7 @@ class World:
         self.counters: dict[str, int] = defaultdict(int)
         self.truth = Marks()
         self.near = Marks()
-        self.ctx: dict[str, Any] = {}  # module-to-module facts (catalog, providers, ...)
+        self.ctx: dict[str, Any] = {}  # facts parts share across steps (a catalog, counts, ...)
         #: every table the installed plugins declare, as the generator holds it
         self.tables: dict[str, Layout] = dict(CORE_LAYOUTS if layouts is None else layouts)
         self.auto_ids: dict[str, AutoId] = {**CORE_AUTO_IDS, **(auto_ids or {})}

@@ -12,7 +12,7 @@
 - :class:`RuleKit` (and :func:`kit_registry`): the kit for a plugin's own tests: valid ids, row
   builders, one indicator screened, its flagged subjects.
 - :class:`TestData` (hook ``fundrules_register_test_data``): a plugin's generators for its
-  tables, its salient money values, benefit types and payment tables.
+  tables, its salient money values and benefit types.
 - :mod:`fundrules.testing.profiles`: the ``ci`` and ``thorough`` Hypothesis profiles.
 
 The guide: docs/plugin-guide.md.
@@ -37,7 +37,6 @@ _LAZY = {
     "GeneratorError": "contract",
     "PROPERTIES": "contract",
     "ICD_CODES": "generic",
-    "Payments": "hints",
     "RuleKit": "kit",
     "TIANJIN_DISTRICTS": "world",
     "TestData": "hints",
@@ -88,7 +87,7 @@ if TYPE_CHECKING:
         input_subjects,
     )
     from .generic import ICD_CODES
-    from .hints import Payments, TestData, maybe, vocabulary_values
+    from .hints import TestData, maybe, vocabulary_values
     from .kit import RuleKit, kit_registry
     from .partition import split_dataset, subjects_in
     from .profiles import load_profile, register_profiles
@@ -121,7 +120,6 @@ __all__ = [
     "ContractViolation",
     "Coverage",
     "GeneratorError",
-    "Payments",
     "RawDataset",
     "RuleKit",
     "TestData",

@@ -3,18 +3,18 @@
 A case file is named ``<anything>.cases.yaml``; pytest collects exactly those (D72).
 
 ```yaml
-indicator: pension.paid_after_death
+indicator: ltc.care_after_death
 cases:
-  - name: paid for the month after death is flagged
+  - name: care the day after death is flagged
     period: "2025-06"
     parameters: {}                      # optional: {param: value}
     tables:                             # optional columns may be left out
       deaths:
-        - {person_id: "120101195001010012", death_date: "2025-05-20"}
-      benefits:
-        - {payment_id: b1, person_id: "120101195001010012", insurance: pension, ...}
+        - {person_id: "120101194001010014", death_date: "2025-06-09"}
+      ltc_services:
+        - {service_id: s1, person_id: "120101194001010014", service_start: "2025-06-01", ...}
     expect:                             # exactly these suspicions of the indicator
-      - {subject_id: "120101195001010012", amount_at_risk: "3000.00"}
+      - {subject_id: "120101194001010014", amount_at_risk: "50.00"}
 ```
 
 Rules:

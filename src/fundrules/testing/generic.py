@@ -6,9 +6,9 @@ value strategy biased towards the boundaries rules care about, and
 - columns that refer to a subject (``person_id``, ``employer_id``, ``refers_to=...``) draw from the
   world's shared pools, so rows of different tables name the same people;
 - an ``id`` or ``text`` column whose name is the key of another generated table (e.g.
-  ``medical_items.settlement_id``) draws from that table's values, so joins hit (no rows when
+  ``claim_lines.claim_id`` of a plugin's ``claims``) draws from that table's values, so joins hit (no rows when
   that table has none); other id columns draw from a pool of three values per name
-  (``item_code_a`` and ``item_code_b`` share one);
+  (``code_a`` and ``code_b`` share one);
 - a table keyed by one ``id`` column numbers its rows; other keys are made unique by keeping the
   first row of each key;
 - the date columns of a row follow their declaration order (``accident_date`` ≤
@@ -131,7 +131,7 @@ def referenced_table(
     table: Table, column: Column, tables: Sequence[Table]
 ) -> tuple[str, str] | None:
     """The (table, column) whose key values this column holds, by name: another table keyed by
-    that column alone (``medical_items.settlement_id`` → ``medical_settlements``)."""
+    that column alone (``claim_lines.claim_id`` → ``claims``)."""
     if column.kind not in ("id", "text") or column.refers_to is not None:
         return None
     if table.key == (column.name,):

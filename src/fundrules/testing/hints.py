@@ -1,4 +1,5 @@
-"""What plugins add to the generated test data: hand-tuned generators, salient values, payments.
+"""What plugins add to the generated test data: hand-tuned generators, salient values, benefit
+types. (Their payment tables come from ``fundrules_register_payment_tables``.)
 
 The generic strategy makes valid rows of any declared table; a plugin makes its tables' rows
 *mean* something (stays that overlap by a night, items a day outside a stay) through the hook
@@ -28,18 +29,6 @@ Generator = Callable[[st.DrawFn, "World", Vocab, Built], Rows]
 
 
 @dataclass(frozen=True)
-class Payments:
-    """A table of payments to persons other than ``benefits``: which insurance pays them, the
-    amount column (fen) and the period column. Deaths and prison spells are placed around their
-    months, and the ledger books them."""
-
-    table: str
-    insurance: str
-    amount: str
-    period: str = "period"
-
-
-@dataclass(frozen=True)
 class TestData:
     """One plugin's (or the core's) contribution to generated data."""
 
@@ -53,7 +42,6 @@ class TestData:
     salient_fen: tuple[int, ...] = ()
     #: benefit type -> insurance (generation leans towards the focus insurance's types)
     benefit_types: Mapping[str, str] = field(default_factory=dict)
-    payments: tuple[Payments, ...] = ()
 
     def merged(self, other: TestData) -> TestData:
         return TestData(
@@ -62,7 +50,6 @@ class TestData:
             needs={**self.needs, **other.needs},
             salient_fen=tuple(dict.fromkeys((*self.salient_fen, *other.salient_fen))),
             benefit_types={**self.benefit_types, **other.benefit_types},
-            payments=(*self.payments, *other.payments),
         )
 
 
@@ -93,7 +80,6 @@ TestData.__test__ = False  # type: ignore[attr-defined]
 __all__ = [
     "Built",
     "Generator",
-    "Payments",
     "Rows",
     "TestData",
     "Vocab",

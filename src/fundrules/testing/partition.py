@@ -7,7 +7,7 @@ The rule, read from the schema's declarations only:
   and employers by their kind).
 - For the ``person`` key, a table without a person column whose declaration says
   ``reaches_person_via=(table, here, there)`` belongs, row by row, to the person of the row of
-  ``table`` whose ``there`` equals its ``here`` (``medical_items`` → ``medical_settlements``);
+  ``table`` whose ``there`` equals its ``here`` (a plugin's ``claim_lines`` → ``claims``);
   chains are followed.
 - Rows without a subject (an empty key cell, a join that finds nothing) and tables without the key
   go whole to every partition.

@@ -8,7 +8,7 @@
         ...
 
 A generated dataset is a :class:`RawDataset`: one frame per table with text cells as a CSV holds
-them. Every table is drawn from one shared world of persons, employers, providers and accounts
+them. Every table is drawn from one shared world of persons, employers, other subjects (``refers_to``) and accounts
 (``world.py``), by a hand-tuned generator for the central relations (``central.py``) or by the
 generic strategy any declared table gets (``generic.py``). Values are built from their
 constraints (valid IDs, unique keys, dates in order), never by filtering, and lean towards the
@@ -100,15 +100,26 @@ def test_data(registry: Registry) -> TestData:
     out = CORE_TEST_DATA
     for d in found:
         out = out.merged(d)
-    payment_tables = tuple(p.table for p in out.payments)
+    payment_tables = tuple(p[0] for p in _payments(registry))
     # the core's generators that place events around payments read the plugins' payments too
     depends = dict(out.depends)
     for name in ("deaths", "incarcerations"):
         depends[name] = (*depends.get(name, ()), *payment_tables)
     depends["ledger"] = (*depends.get("ledger", ()), *payment_tables)
-    return TestData(
-        out.generators, depends, out.needs, out.salient_fen, out.benefit_types, out.payments
-    )
+    return TestData(out.generators, depends, out.needs, out.salient_fen, out.benefit_types)
+
+
+def _payments(registry: Registry) -> tuple[tuple[str, str, str, str], ...]:
+    """The plugins' person-payment tables (``fundrules_register_payment_tables``) that the
+    generators can total by period: (table, insurance, amount column, period column)."""
+    out = []
+    for pt in registry.payment_tables.values():
+        table = registry.tables.get(pt.table)
+        if pt.table == "benefits" or table is None or pt.insurance is None:
+            continue
+        if table.period_column is not None:
+            out.append((pt.table, pt.insurance, pt.amount_column, table.period_column))
+    return tuple(out)
 
 
 def _generation_order(tables: Sequence[Table], data: TestData) -> list[Table]:
@@ -210,6 +221,7 @@ def _raw_datasets(
     faults: bool,
     focus: str | None,
     data: TestData,
+    payments: tuple[tuple[str, str, str, str], ...],
 ) -> RawDataset:
     world = draw(
         worlds(
@@ -220,7 +232,7 @@ def _raw_datasets(
         world,
         salient_fen=data.salient_fen,
         benefit_types=data.benefit_types,
-        payments=tuple((p.table, p.insurance, p.amount, p.period) for p in data.payments),
+        payments=payments,
     )
     built: dict[str, list[dict[str, Any]]] = {}
     frames: dict[str, pd.DataFrame] = {}
@@ -272,5 +284,14 @@ def datasets(
     data = test_data(reg)
     order = _generation_order([reg.tables[n] for n in names], data)
     return _raw_datasets(
-        month, order, names, reg.vocabularies, max_persons, max_rows, faults, insurance, data
+        month,
+        order,
+        names,
+        reg.vocabularies,
+        max_persons,
+        max_rows,
+        faults,
+        insurance,
+        data,
+        _payments(reg),
     )

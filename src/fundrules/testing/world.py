@@ -1,4 +1,4 @@
-"""The shared world a generated dataset is drawn from: persons, employers, providers, accounts.
+"""The shared world a generated dataset is drawn from: persons, employers, other subjects, accounts.
 
 Every table of one generated dataset names its subjects from these pools, so joins hit (a benefit's
 person has a death row, an enrollment's employer is in ``employers``). Identifiers are built from
@@ -108,7 +108,7 @@ class World:
     period: int
     persons: tuple[Person, ...]
     employers: tuple[Employer, ...]
-    providers: tuple[str, ...]
+    provider_ids: tuple[str, ...]
     accounts: tuple[str, ...]
     payee_accounts: tuple[str, ...]
     focus: str | None = None  # the insurance most rows are about (a hint, e.g. the indicator's)
@@ -135,7 +135,7 @@ class World:
         if refers_to == "employer":
             return tuple(e.employer_id for e in self.employers)
         if refers_to == "provider":
-            return self.providers
+            return self.provider_ids
         if refers_to == "account":
             return self.accounts
         return ()
@@ -299,7 +299,7 @@ def worlds(
         period=period,
         persons=_unique(ps, lambda p: p.person_id),
         employers=_unique(es, lambda e: e.employer_id),
-        providers=tuple(f"H{120000 + i:06d}" for i in range(1, n_prov + 1)),
+        provider_ids=tuple(f"H{120000 + i:06d}" for i in range(1, n_prov + 1)),
         accounts=tuple(f"ACC{i:03d}" for i in range(1, n_acc + 1)),
         payee_accounts=tuple(f"62220200000000{i:02d}" for i in range(1, n_payee + 1)),
         focus=focus,

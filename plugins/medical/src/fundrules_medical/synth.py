@@ -21,7 +21,6 @@ from fundrules.synth.api import (
     INT_NULL,
     ONE_DAY,
     PRISON,
-    Cash,
     Coded,
     Plant,
     Population,
@@ -1253,7 +1252,6 @@ PART = SynthPart(
     background=background,
     plants=PLANTS,
     finish=finalize,
-    cash=(Cash("medical_settlements", "medical", amount="fund_amount", month="period"),),
     shuffled=("providers",),
     rates={"medical.provider_cost_outlier": 1e-6},
     services={

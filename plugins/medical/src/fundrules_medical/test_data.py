@@ -13,7 +13,6 @@ from fundrules.plugin_api import first_day, last_day
 from fundrules.testing import (
     ICD_CODES,
     TIANJIN_DISTRICTS,
-    Payments,
     TestData,
     World,
     maybe,
@@ -40,7 +39,7 @@ def providers_rows(draw: st.DrawFn, world: World, vocab: Vocab, built: Built) ->
             "provider_type": draw(st.sampled_from(types)),
             "region_code": draw(st.sampled_from(TIANJIN_DISTRICTS)),
         }
-        for pid in world.providers
+        for pid in world.provider_ids
     ]
 
 
@@ -48,7 +47,7 @@ def medical_settlements_rows(draw: st.DrawFn, world: World, vocab: Vocab, built:
     """Each person's visits in admission order; a later stay is independent, a transfer
     (admitted on the previous discharge day), an overlap by a night, a readmission 0, 15 or 16
     days after discharge, or an outpatient visit inside the previous stay."""
-    if not world.providers:
+    if not world.provider_ids:
         return []
     visit_types = vocabulary_values(vocab, "visit_type", ("inpatient", "outpatient", "pharmacy"))
     P = world.period
@@ -90,7 +89,7 @@ def medical_settlements_rows(draw: st.DrawFn, world: World, vocab: Vocab, built:
             provider = (
                 previous["provider_id"]
                 if previous is not None and same
-                else draw(st.sampled_from(world.providers))
+                else draw(st.sampled_from(world.provider_ids))
             )
             total = draw(st.sampled_from((50000, 1200000, 30000, 999999)))
             row = {
@@ -205,5 +204,4 @@ TEST_DATA = TestData(
         "medical_settlements": frozenset({"person", "provider"}),
         "providers": frozenset({"provider"}),
     },
-    payments=(Payments("medical_settlements", "medical", amount="fund_amount"),),
 )
