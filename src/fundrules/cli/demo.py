@@ -13,9 +13,11 @@ from rich import box
 from rich.table import Table as RichTable
 
 from fundrules.outputs import OutputError, RunWriter
+from fundrules.store import open_store
 
 from .app import app, console, fail_input, shown
-from .screening import report_skipped_and_failed, run_screen
+from .progress import Stages
+from .screening import Source, report_skipped_and_failed, run_screen
 
 TRUTH_KEY = ["indicator", "subject_type", "subject_id"]
 
@@ -93,12 +95,19 @@ def demo_command(
     from fundrules.synth import generate_city
 
     city_dir = out / "city"
+    store_dir = out / "store"
     results = out / "results"
     with console.status(f"Building a synthetic city of {persons:,} persons …"):
         info = generate_city(city_dir, persons=persons, seed=seed, period=period)
+    with Stages() as stages, stages.stage(f"Intake into the store {shown(store_dir)}") as stage:
+
+        def progress(table: str, i: int, n: int) -> None:
+            stage.update(completed=i, total=n, detail=table)
+
+        open_store(store_dir, create=True).intake(city_dir, period, progress=progress)
     try:
         with RunWriter(results) as writer:
-            result = run_screen(city_dir, period, writer, None, None)
+            result = run_screen(Source(store=store_dir), period, writer, None, None)
             truth = pd.read_csv(info.truth_path, dtype=str, keep_default_na=False)
             ran = set(result.runs.loc[result.runs.status == "ok", "indicator"])
             scores = score(result.suspicions, truth, ran)
@@ -123,5 +132,8 @@ def demo_command(
         )
     except OutputError as exc:
         fail_input(str(exc))
-    console.print(f"City: [bold]{shown(city_dir)}[/]   outputs: [bold]{shown(results)}[/]")
+    console.print(
+        f"City: [bold]{shown(city_dir)}[/]   store: [bold]{shown(store_dir)}[/]   "
+        f"outputs: [bold]{shown(results)}[/]"
+    )
     console.print(f"Monthly summary (open in a browser): [bold]{shown(summary_path)}[/]")

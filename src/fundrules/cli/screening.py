@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from fundrules.intake import DataError, load_dataset
@@ -18,49 +18,107 @@ from fundrules.screening import ParameterError, ScreenResult, screen
 from fundrules.screening.engine import resolve_codes
 from fundrules.screening.output import AmountOutOfRange, write_run
 from fundrules.screening.parameters import with_as_of
+from fundrules.store import StoreError, open_store
 
 from .app import app, console, err_console, fail_input, print_json, shown
+from .progress import Stages
+
+
+@dataclass
+class Source:
+    """Where a screen reads its data: a dataset folder (one-shot) or a store."""
+
+    data_dir: Path | None = None
+    store: Path | None = None
+    version: int | None = None
+    shards: int | None = None
+    workers: int | None = None
+    dask: str | None = None
 
 
 def run_screen(
-    data_dir: Path,
+    source: Source | Path,
     period: str,
     writer: RunWriter,
     indicators: list[str] | None,
     params: Path | Mapping[str, Any] | None,
+    *,
+    quiet: bool = False,
 ) -> ScreenResult:
-    """One-shot screen of a dataset folder: load, screen with a progress bar, write into
-    ``writer`` (the caller commits the run)."""
-    registry = get_registry()
+    """Screen a dataset folder (load and validate it, one shot) or the data as of ``period``
+    in a store (never validated again), with progress, and write into ``writer`` (the caller
+    commits the run)."""
+    src = source if isinstance(source, Source) else Source(data_dir=source)
     try:
-        with console.status(f"Loading {shown(data_dir)} …"):
-            ds = load_dataset(data_dir, period, registry=registry)
-    except DataError as exc:
-        fail_input(str(exc))
-    try:
-        with Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("Screening", total=None)
+        with Stages(quiet=quiet) as stages:
+            if src.store is not None:
+                result = _screen_from_store(src, period, indicators, params, stages)
+            else:
+                assert src.data_dir is not None
+                registry = get_registry()
+                with stages.stage(f"Loading {shown(src.data_dir)}"):
+                    ds = load_dataset(src.data_dir, period, registry=registry)
+                with stages.stage("Screening") as stage:
 
-            def progress(code: str, i: int, n: int) -> None:
-                bar.update(task, total=n, completed=i, description=f"Screening {code}")
+                    def progress(code: str, i: int, n: int) -> None:
+                        stage.update(completed=i, total=n, detail=code)
 
-            result = screen(
-                ds, indicators=indicators, params=params, registry=registry, progress=progress
-            )
-    except ParameterError as exc:
+                    result = screen(
+                        ds,
+                        indicators=indicators,
+                        params=params,
+                        registry=registry,
+                        progress=progress,
+                    )
+    except (DataError, ParameterError, StoreError) as exc:
         fail_input(str(exc))
     try:
         write_run(result, writer)
     except AmountOutOfRange as exc:
         fail_input(str(exc))
     return result
+
+
+def _screen_from_store(
+    src: Source,
+    period: str,
+    indicators: list[str] | None,
+    params: Path | Mapping[str, Any] | None,
+    stages: Stages,
+) -> ScreenResult:
+    from fundrules.screening.execution import screen_store
+
+    store = open_store(src.store)  # type: ignore[arg-type]
+    client = None
+    if src.dask is not None:
+        try:
+            from distributed import Client
+        except ImportError:
+            fail_input("--dask needs dask[distributed]: pip install 'dask[distributed]'")
+        client = Client(src.dask)
+    try:
+        with stages.stage(f"Screening {period} from {shown(src.store)}") as stage:
+
+            def progress(label: str, done: int, total: int) -> None:
+                stage.update(completed=done, total=total, detail=label)
+
+            from fundrules.cases import handed_tables
+
+            return screen_store(
+                store,
+                period,
+                indicators,
+                params,
+                handed=handed_tables(store.root),
+                version=src.version,
+                shards=src.shards,
+                workers=src.workers,
+                executor=client,
+                progress=progress,
+            )
+    finally:
+        if client is not None:
+            client.close()
 
 
 def summary_rows(result: ScreenResult) -> list[dict[str, Any]]:
@@ -141,9 +199,12 @@ def report_skipped_and_failed(result: ScreenResult) -> None:
 
 @app.command("screen")
 def screen_command(
-    data_dir: Annotated[Path, typer.Argument(help="dataset folder: one file per table")],
-    period: Annotated[str, typer.Option("--period", help="target period YYYY-MM")],
-    out: Annotated[Path, typer.Option("--out", help="output folder")],
+    data_dir: Annotated[
+        Path | None,
+        typer.Argument(help="dataset folder, one file per table (or --store)"),
+    ] = None,
+    period: Annotated[str, typer.Option("--period", help="target period YYYY-MM")] = "",
+    out: Annotated[Path | None, typer.Option("--out", help="output folder")] = None,
     indicators: Annotated[
         str | None, typer.Option("--indicators", help="comma-separated codes (default: all)")
     ] = None,
@@ -167,8 +228,42 @@ def screen_command(
             help="judge the process.* deadlines at YYYY-MM-DD (default: the period's last day)",
         ),
     ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="screen the data as of the period from this store"),
+    ] = None,
+    version: Annotated[
+        int | None,
+        typer.Option("--version", help="with --store: this version of the period (default latest)"),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="with --store: local worker processes (default all cores)"),
+    ] = None,
+    shards: Annotated[
+        int | None,
+        typer.Option("--shards", help="with --store: person shards (default from the data's size)"),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="with --store: run on this Dask scheduler (tcp://host:port)"),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress output")] = False,
 ) -> None:
-    """Screen one period of a dataset folder and write suspicions, quarantine and run.json."""
+    """Screen one period — of a dataset folder (validated now), or from a store (validated at
+    intake) — and write suspicions, quarantine and run.json."""
+    if (data_dir is None) == (store is None):
+        fail_input("give either a dataset folder or --store STORE, not both")
+    if not period:
+        fail_input("--period YYYY-MM is required")
+    if out is None:
+        fail_input("--out OUT_DIR is required")
+    if store is None and any(v is not None for v in (version, workers, shards, dask)):
+        fail_input("--version, --workers, --shards and --dask go with --store")
+    for name, value in (("--workers", workers), ("--shards", shards), ("--version", version)):
+        if value is not None and value < 1:
+            fail_input(f"{name} must be at least 1, not {value}")
+    source = Source(data_dir, store, version, shards, workers, dask)
     codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
     if codes is not None:  # refused before any data are read (UnknownIndicatorError: exit 2)
         resolve_codes(codes, get_registry().indicators)
@@ -179,7 +274,7 @@ def screen_command(
     overrides = with_as_of(params, as_of, get_registry().indicators)
     try:
         with RunWriter(out) as writer:
-            result = run_screen(data_dir, period, writer, codes, overrides)
+            result = run_screen(source, period, writer, codes, overrides, quiet=quiet)
             if as_json:
                 report_skipped_and_failed(result)
             else:

@@ -137,6 +137,194 @@ def installed_rule_set(
     return rule_set(chosen, pset, first_day(parse_period(period)), versions)
 
 
+@dataclass
+class RunPlan:
+    """What a run will do: the registry, the indicators in the order they run (those that read
+    the run's own suspicions last), the parameters, and the rule set they make."""
+
+    registry: Registry
+    indicators: dict[str, Indicator]
+    order: list[Indicator]
+    parameters: ParameterSet
+    versions: dict[str, str]
+    rules: pd.DataFrame
+
+
+@dataclass
+class Outcome:
+    """One indicator run over one dataset (or one shard of it): its run row and raw hits.
+
+    Suspicions are gathered from the hits only when every shard's outcome is in
+    (:func:`assemble`), so that a subject's suspicion is the same however the data were split.
+    """
+
+    row: dict[str, Any]
+    hits: pd.DataFrame | None = None
+    parameters_json: str = ""
+    warnings: list[str] = field(default_factory=list)
+    used: dict[str, Any] | None = None
+
+
+def plan_run(
+    period: int,
+    indicators: str | Iterable[str] | None = None,
+    params: Mapping[str, Any] | str | Path | None = None,
+    *,
+    registry: Registry,
+) -> RunPlan:
+    """Resolve the indicators and parameters of a run of ``period`` (a month number): unknown
+    codes and bad parameters fail here, before any data are read."""
+    chosen, pset, versions = _prepare(indicators, params, registry)
+    # the rule set is known before anything runs: process.unapproved_rules reads it
+    rules = rule_set(chosen, pset, first_day(period), versions)
+    # checks that read the run's own suspicions (process.recurring_after_no_issue) run last
+    order = sorted(chosen, key=lambda ind: RUN_SUSPICIONS in ind.meta.reads)
+    return RunPlan(registry, dict(registry.indicators), order, pset, versions, rules)
+
+
+def reads_run_suspicions(ind: Indicator) -> bool:
+    return RUN_SUSPICIONS in ind.meta.reads
+
+
+def evaluate(
+    plan: RunPlan,
+    dataset: Dataset,
+    chosen: Iterable[Indicator] | None = None,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    handed: Mapping[str, pd.DataFrame] | None = None,
+    prior: list[Outcome] | None = None,
+) -> list[Outcome]:
+    """Run indicators (the plan's, or ``chosen``, in the plan's order) over ``dataset``: their
+    hits, not yet gathered. An indicator whose tables are absent is skipped; one that raises is
+    failed. An indicator reading the run's suspicions sees those of ``prior`` outcomes and of
+    the ones run here before it."""
+    reg = plan.registry
+    wanted = {i.code for i in chosen} if chosen is not None else None
+    inds = [i for i in plan.order if wanted is None or i.code in wanted]
+    ctx = ScreeningContext(
+        dataset,
+        business_totals=lambda: reg.business_totals(dataset),
+        handed={**(handed or {}), "rule_set": plan.rules},
+        payment_tables=tuple(reg.payment_tables.values()),
+    )
+    outcomes: list[Outcome] = []
+    for i, ind in enumerate(inds):
+        if progress:
+            progress(ind.code, i, len(inds))
+        if reads_run_suspicions(ind) and not dataset.has(RUN_SUSPICIONS):
+            given = (handed or {}).get(RUN_SUSPICIONS)
+            frames = [f for f, _ in _gathered(plan, [*(prior or []), *outcomes], dataset) if len(f)]
+            found = run_suspicions(frames)
+            ctx.handed[RUN_SUSPICIONS] = (
+                found if given is None else pd.concat([given, found], ignore_index=True)
+            )
+        row = {"indicator": ind.code, "plugin": ind.plugin or "", "status": "ok", "reason": ""}
+        row.update(seconds=0.0, rows_in=0, hits=0, suspicions=0)
+        missing = [t for t in ind.meta.reads if not ctx.has(t)]
+        if missing:
+            row.update(status="skipped", reason=f"tables absent: {', '.join(missing)}")
+            outcomes.append(Outcome(row))
+            continue
+        read = {*ind.meta.reads, *ind.meta.optional_reads}
+        if ind.meta.reads_payments:
+            read |= set(reg.payment_tables)
+        row["rows_in"] = int(sum(len(ctx.table(t)) for t in sorted(read) if ctx.has(t)))
+        t0 = time.perf_counter()
+        out = Outcome(row)
+        try:
+            resolved = plan.parameters.resolve(ind.code, ind.params, ctx.period_start)
+            out.warnings = list(resolved.warnings)
+            out.used = resolved.used
+            out.parameters_json = resolved.as_json()
+            out.hits = ind(ctx, resolved.values)
+        except Exception as exc:  # one indicator's failure must not stop the run
+            row.update(status="failed", reason=f"{type(exc).__name__}: {exc}")
+            out.hits = None
+        row["seconds"] = round(time.perf_counter() - t0, 4)
+        outcomes.append(out)
+    return outcomes
+
+
+def _gathered(
+    plan: RunPlan, outcomes: list[Outcome], dataset: Dataset
+) -> list[tuple[pd.DataFrame, BaseException | None]]:
+    """Each outcome's suspicions (empty for one skipped or failed), or the error gathering
+    its hits raised."""
+    out: list[tuple[pd.DataFrame, BaseException | None]] = []
+    for o in outcomes:
+        if o.row["status"] != "ok" or o.hits is None:
+            out.append((empty_suspicions(), None))
+            continue
+        ind = plan.indicators[o.row["indicator"]]
+        version = f"{ind.plugin}=={plan.versions.get(ind.plugin or '', '?')}#{ind.meta.version}"
+        try:
+            out.append((gather(o.hits, ind, dataset.period_text, o.parameters_json, version), None))
+        except Exception as exc:  # a malformed hits frame fails its indicator only
+            out.append((empty_suspicions(), exc))
+    return out
+
+
+def assemble(
+    plan: RunPlan,
+    outcomes: list[Outcome],
+    dataset: Dataset,
+    handed: Mapping[str, pd.DataFrame] | None = None,
+) -> ScreenResult:
+    """Gather each indicator's hits into suspicions and make the run's result."""
+    runs: list[dict[str, Any]] = []
+    frames: list[pd.DataFrame] = []
+    warnings: list[str] = []
+    used: dict[str, dict[str, Any]] = {}
+    for out, (sus, error) in zip(outcomes, _gathered(plan, outcomes, dataset), strict=True):
+        row = dict(out.row)
+        warnings.extend(out.warnings)
+        if out.used is not None:
+            used[row["indicator"]] = out.used
+        if error is not None:
+            row.update(status="failed", reason=f"{type(error).__name__}: {error}")
+        elif row["status"] == "ok" and out.hits is not None:
+            row.update(hits=len(out.hits), suspicions=len(sus))
+            log.debug(
+                "%s: %d hits, %d suspicions in %.3f s",
+                row["indicator"],
+                len(out.hits),
+                len(sus),
+                row["seconds"],
+            )
+            if len(sus):
+                frames.append(sus)
+        runs.append(row)
+    suspicions = (pd.concat(frames, ignore_index=True) if frames else empty_suspicions())[
+        SUSPICION_COLUMNS
+    ]
+    for note in sorted(set(warnings)):
+        pywarnings.warn(note, StaleParameterWarning, stacklevel=3)
+    reg = plan.registry
+    plugins = [
+        {"name": n, "distribution": p.distribution, "version": p.version, "error": p.error or ""}
+        for n, p in reg.plugins.items()
+    ]
+    rules = plan.rules
+    fp = str(rules["fingerprint"].iloc[0]) if len(rules) else rules_fingerprint({}, {})
+    approval: dict[str, Any] = {"checked": False, "fingerprint": fp}
+    if handed is not None and "rule_approvals" in handed:
+        approved = handed["rule_approvals"]
+        approval.update(checked=True, approved=bool((approved["fingerprint"] == fp).any()))
+    return ScreenResult(
+        period=dataset.period_text,
+        suspicions=suspicions,
+        runs=pd.DataFrame(runs, columns=RUN_COLUMNS),
+        warnings=sorted(set(warnings)),
+        parameters=used,
+        plugins=plugins,
+        fingerprint=fp,
+        rules_approval=approval,
+        rule_set=rules,
+        dataset=dataset,
+    )
+
+
 def screen(
     dataset: Dataset,
     indicators: str | Iterable[str] | None = None,
@@ -158,85 +346,6 @@ def screen(
     ``registry`` holds the indicators and what the plugins ship (``fundrules.screen`` passes
     the installed plugins' registry).
     """
-    reg = registry
-    chosen, pset, versions = _prepare(indicators, params, reg)
-    # the rule set is known before anything runs: process.unapproved_rules reads it
-    rules = rule_set(chosen, pset, first_day(dataset.period), versions)
-    ctx = ScreeningContext(
-        dataset,
-        business_totals=lambda: reg.business_totals(dataset),
-        handed={**(handed or {}), "rule_set": rules},
-        payment_tables=tuple(reg.payment_tables.values()),
-    )
-    runs: list[dict[str, Any]] = []
-    frames: list[pd.DataFrame] = []
-    warnings: list[str] = []
-    used: dict[str, dict[str, Any]] = {}
-    # checks that read the run's own suspicions (process.recurring_after_no_issue) run last
-    order = sorted(chosen, key=lambda ind: RUN_SUSPICIONS in ind.meta.reads)
-    for i, ind in enumerate(order):
-        if progress:
-            progress(ind.code, i, len(chosen))
-        if RUN_SUSPICIONS in ind.meta.reads and not dataset.has(RUN_SUSPICIONS):
-            given = (handed or {}).get(RUN_SUSPICIONS)
-            found = run_suspicions(frames)
-            ctx.handed[RUN_SUSPICIONS] = (
-                found if given is None else pd.concat([given, found], ignore_index=True)
-            )
-        row = {"indicator": ind.code, "plugin": ind.plugin or "", "status": "ok", "reason": ""}
-        row.update(seconds=0.0, rows_in=0, hits=0, suspicions=0)
-        missing = [t for t in ind.meta.reads if not ctx.has(t)]
-        if missing:
-            row.update(status="skipped", reason=f"tables absent: {', '.join(missing)}")
-            runs.append(row)
-            continue
-        read = {*ind.meta.reads, *ind.meta.optional_reads}
-        if ind.meta.reads_payments:
-            read |= set(reg.payment_tables)
-        row["rows_in"] = int(sum(len(ctx.table(t)) for t in sorted(read) if ctx.has(t)))
-        t0 = time.perf_counter()
-        try:
-            resolved = pset.resolve(ind.code, ind.params, ctx.period_start)
-            warnings.extend(resolved.warnings)
-            used[ind.code] = resolved.used
-            hits = ind(ctx, resolved.values)
-            version = f"{ind.plugin}=={versions.get(ind.plugin or '', '?')}#{ind.meta.version}"
-            sus = gather(hits, ind, dataset.period_text, resolved.as_json(), version)
-        except Exception as exc:  # one indicator's failure must not stop the run
-            row.update(status="failed", reason=f"{type(exc).__name__}: {exc}")
-            row["seconds"] = round(time.perf_counter() - t0, 4)
-            runs.append(row)
-            continue
-        row.update(seconds=round(time.perf_counter() - t0, 4), hits=len(hits), suspicions=len(sus))
-        log.debug(
-            "%s: %d hits, %d suspicions in %.3f s", ind.code, len(hits), len(sus), row["seconds"]
-        )
-        runs.append(row)
-        if len(sus):
-            frames.append(sus)
-    suspicions = (pd.concat(frames, ignore_index=True) if frames else empty_suspicions())[
-        SUSPICION_COLUMNS
-    ]
-    for note in sorted(set(warnings)):
-        pywarnings.warn(note, StaleParameterWarning, stacklevel=2)
-    plugins = [
-        {"name": n, "distribution": p.distribution, "version": p.version, "error": p.error or ""}
-        for n, p in reg.plugins.items()
-    ]
-    fp = str(rules["fingerprint"].iloc[0]) if len(rules) else rules_fingerprint({}, {})
-    approval: dict[str, Any] = {"checked": False, "fingerprint": fp}
-    if handed is not None and "rule_approvals" in handed:
-        approved = handed["rule_approvals"]
-        approval.update(checked=True, approved=bool((approved["fingerprint"] == fp).any()))
-    return ScreenResult(
-        period=dataset.period_text,
-        suspicions=suspicions,
-        runs=pd.DataFrame(runs, columns=RUN_COLUMNS),
-        warnings=sorted(set(warnings)),
-        parameters=used,
-        plugins=plugins,
-        fingerprint=fp,
-        rules_approval=approval,
-        rule_set=rules,
-        dataset=dataset,
-    )
+    plan = plan_run(dataset.period, indicators, params, registry=registry)
+    outcomes = evaluate(plan, dataset, progress=progress, handed=handed)
+    return assemble(plan, outcomes, dataset, handed)

@@ -58,6 +58,13 @@ class IndicatorMeta(BaseModel):
     partition: Literal["person", "employer", "provider", "account"] | None = Field(
         description="key its input can be split by with the same result; None for whole-fund"
     )
+    history_months: int | None = Field(
+        default=None,
+        ge=0,
+        description="how many months before the target period it reads, by the tables' period "
+        "columns (0: the target month only); None: all the history there is. Screening from the "
+        "store reads no older months than the chosen indicators need.",
+    )
     version: str = "1"
     description: str = ""
 

@@ -1,0 +1,312 @@
+"""Screening from the store, shard by shard, in this process, local worker processes or Dask.
+
+The plan (architecture.md, "Execution"): indicators partitioned by person run once per person
+shard, over that shard's rows only (memory bounded by one shard); the others run once over the
+tables they read, whole. Each task returns its indicators' raw hits; the hits of all shards are
+gathered into suspicions once, in the parent, so the suspicions are byte for byte the same
+whatever the shard count or the executor — the partition property ``check_indicator`` checks
+every indicator for is what makes the split safe.
+
+Executors: none (this process), a ``concurrent.futures.Executor`` (the default: a process pool
+on all cores), or a ``dask.distributed.Client`` (``--dask ADDRESS``): anything with ``submit``
+whose futures have ``result()``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from fundrules.errors import FundrulesError
+from fundrules.period import parse_period
+from fundrules.store import Store, open_store
+from fundrules.store.dataset import store_dataset
+from fundrules.store.shards import person_buckets, shard_buckets
+
+from .engine import (
+    Outcome,
+    ScreenResult,
+    assemble,
+    evaluate,
+    plan_run,
+    reads_run_suspicions,
+)
+
+ROWS_PER_SHARD = 4_000_000  # default shard count: about this many stored rows per shard
+
+
+class ShardFailed(FundrulesError):
+    """A task of a sharded run did not finish (its worker died, or the executor lost it): the
+    run stops, naming the shard and the indicator it was running; nothing partial is returned."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of a run: some indicators over one shard (or over the whole data)."""
+
+    store: str
+    period: str
+    version: int | None
+    codes: tuple[str, ...]
+    params: Any
+    shard: int | None  # None: the whole data
+    shards: int
+    heartbeat: str  # a file the task writes the code of the indicator it runs into
+    handed: Mapping[str, pd.DataFrame] | None = None  # small tables beside the data (process.*)
+
+    @property
+    def label(self) -> str:
+        return "whole data" if self.shard is None else f"shard {self.shard + 1}/{self.shards}"
+
+
+@dataclass
+class TaskResult:
+    label: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
+def run_task(task: Task, registry: Any = None) -> TaskResult:
+    """Run one task (in a worker process, a Dask worker, or here)."""
+    if registry is None:
+        from fundrules.plugins import get_registry
+
+        registry = get_registry()
+    store = open_store(task.store)
+    plan = plan_run(parse_period(task.period), list(task.codes), task.params, registry=registry)
+    buckets = None if task.shard is None else shard_buckets(task.shard, task.shards, store.buckets)
+    ds = store_dataset(
+        store,
+        task.period,
+        task.version,
+        indicators=plan.order,
+        registry=plan.registry,
+        buckets=buckets,
+    )
+    beat = Path(task.heartbeat)
+
+    def progress(code: str, i: int, n: int) -> None:
+        beat.write_text(code, encoding="utf-8")
+
+    outcomes = evaluate(plan, ds, progress=progress, handed=task.handed)
+    if buckets is not None:
+        keep = set(buckets)
+        for out in outcomes:
+            subject = plan.indicators[out.row["indicator"]].meta.subject
+            out.hits = _own_persons(out.hits, subject, keep, store.buckets)
+    beat.write_text("", encoding="utf-8")
+    return TaskResult(task.label, outcomes)
+
+
+def _own_persons(
+    hits: pd.DataFrame | None, subject: str, keep: set[int], buckets: int
+) -> pd.DataFrame | None:
+    """A shard's hits on persons of its own buckets only: rows of no person are in every shard,
+    and must not make a person's suspicion in a shard that is not the person's."""
+    if hits is None or hits.empty or "subject_id" not in hits:
+        return hits
+    if "subject_type" in hits:
+        is_person = (hits["subject_type"].fillna(subject) == "person").to_numpy()
+    else:
+        is_person = pd.Series(subject == "person", index=hits.index).to_numpy()
+    mine = pd.Series(person_buckets(hits["subject_id"].astype("str"), buckets)).isin(keep)
+    return hits[~is_person | mine.to_numpy()]
+
+
+def default_shards(store: Store, period: str, version: int | None, workers: int) -> int:
+    """Enough shards to keep about ``ROWS_PER_SHARD`` stored rows in each, and at least one per
+    worker; at most the store's person buckets."""
+    rows = sum(int(v.info["rows_loaded"]) for v in store.as_of(period, version))
+    wanted = max(workers, -(-rows // ROWS_PER_SHARD))
+    return max(1, min(store.buckets, wanted))
+
+
+def screen_store(
+    store: Store | str | Path,
+    period: str,
+    indicators: str | Iterable[str] | None = None,
+    params: Mapping[str, Any] | str | Path | None = None,
+    *,
+    version: int | None = None,
+    shards: int | None = None,
+    workers: int | None = None,
+    executor: Any = None,
+    registry: Any = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    handed: Mapping[str, pd.DataFrame] | None = None,
+) -> ScreenResult:
+    """Screen ``period`` from the store: the data as of that month (its ``version``, default the
+    latest), never validated again.
+
+    ``workers``: local worker processes (default: all cores; 1 runs in this process).
+    ``executor``: a ``concurrent.futures.Executor`` or a ``dask.distributed.Client`` to run the
+    tasks on instead. ``shards``: person shards (default: from the data's size, at least one
+    per worker). The result is the same, byte for byte, whatever these are.
+    ``progress(label, done, total)`` is called as tasks finish. ``handed``: tables read beside
+    the data (the store's submissions, its cases…) for the ``process.*`` checks. Workers build
+    the registry of the installed plugins; ``registry`` serves this process.
+    """
+    st = store if isinstance(store, Store) else open_store(store)
+    st.version(period, version)  # a clear error now for a period or version not there
+    if registry is None:
+        from fundrules.plugins import get_registry
+
+        registry = get_registry()
+    plan = plan_run(parse_period(period), indicators, params, registry=registry)
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if n_workers < 1:
+        raise ValueError("workers must be at least 1")
+    n_shards = shards if shards is not None else default_shards(st, period, version, n_workers)
+    if not 1 <= n_shards <= st.buckets:
+        raise ValueError(f"shards must be between 1 and the store's {st.buckets} person buckets")
+    if n_shards == 1 and executor is None:  # one task: the whole data, in this process
+        ds = store_dataset(
+            st, period, version, indicators=plan.order, registry=plan.registry, buckets=None
+        )
+        return assemble(plan, evaluate(plan, ds, handed=handed), ds, handed)
+    # the checks of the run's own suspicions run here, last, over every task's results
+    last = [i for i in plan.order if reads_run_suspicions(i)]
+    first = [i for i in plan.order if not reads_run_suspicions(i)]
+    person = tuple(i.code for i in first if i.meta.partition == "person")
+    other = tuple(i.code for i in first if i.meta.partition != "person")
+    beats = Path(tempfile.mkdtemp(prefix=f"fundrules-run-{os.getpid()}-"))
+    try:
+        tasks = []
+        if other:
+            tasks.append(_task(st, period, version, other, params, None, n_shards, beats, handed))
+        if person:
+            tasks.extend(
+                _task(st, period, version, person, params, j, n_shards, beats, handed)
+                for j in range(n_shards)
+            )
+        results = _run_tasks(tasks, executor, n_workers, registry, progress)
+    finally:
+        shutil.rmtree(beats, ignore_errors=True)
+    outcomes = _merge(first, results)
+    ds = store_dataset(st, period, version, indicators=last, registry=plan.registry, buckets=None)
+    if last:
+        outcomes += evaluate(plan, ds, last, handed=handed, prior=outcomes)
+    return assemble(plan, outcomes, ds, handed)
+
+
+def _task(
+    st: Store,
+    period: str,
+    version: int | None,
+    codes: tuple[str, ...],
+    params: Any,
+    shard: int | None,
+    shards: int,
+    beats: Path,
+    handed: Mapping[str, pd.DataFrame] | None,
+) -> Task:
+    name = "whole" if shard is None else f"shard-{shard}"
+    beat = beats / f"{name}.current"
+    beat.write_text("", encoding="utf-8")
+    return Task(
+        store=str(st.root.resolve()),
+        period=period,
+        version=version,
+        codes=codes,
+        params=str(Path(params).resolve()) if isinstance(params, str | Path) else params,
+        shard=shard,
+        shards=shards,
+        heartbeat=str(beat),
+        handed=dict(handed) if handed else None,
+    )
+
+
+def _run_tasks(
+    tasks: list[Task],
+    executor: Any,
+    workers: int,
+    registry: Any,
+    progress: Callable[[str, int, int], None] | None,
+) -> list[TaskResult]:
+    if executor is None and workers == 1:
+        out = []
+        for i, t in enumerate(tasks):
+            out.append(run_task(t, registry))
+            if progress:
+                progress(t.label, i + 1, len(tasks))
+        return out
+    own: Executor | None = None
+    if executor is None:
+        own = ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)), mp_context=get_context("spawn")
+        )
+        executor = own
+    try:
+        submit = _submitter(executor)
+        futures = [submit(t) for t in tasks]
+        results: list[TaskResult] = []
+        for i, (t, fut) in enumerate(zip(tasks, futures, strict=True)):
+            try:
+                results.append(fut.result())
+            except Exception as exc:  # the worker died, or the executor lost the task
+                running = Path(t.heartbeat).read_text(encoding="utf-8").strip()
+                what = f"indicator {running}" if running else "before its first indicator"
+                for f in futures:
+                    f.cancel()
+                raise ShardFailed(
+                    f"{t.label} failed ({what}): {type(exc).__name__}: {exc}; "
+                    "no suspicions were written"
+                ) from exc
+            if progress:
+                progress(t.label, i + 1, len(tasks))
+        return results
+    finally:
+        if own is not None:
+            own.shutdown(wait=True, cancel_futures=True)
+
+
+def _submitter(executor: Any) -> Callable[[Task], Any]:
+    """``submit`` of a concurrent.futures executor or of a dask.distributed client."""
+    if type(executor).__module__.startswith("distributed"):
+        return lambda t: executor.submit(run_task, t, pure=False)
+    return lambda t: executor.submit(run_task, t)
+
+
+def _merge(order: list[Any], results: list[TaskResult]) -> list[Outcome]:
+    """One outcome per indicator, in the plan's order, from the outcomes of every task."""
+    by_code: dict[str, list[tuple[str, Outcome]]] = {}
+    for res in results:
+        for out in res.outcomes:
+            by_code.setdefault(out.row["indicator"], []).append((res.label, out))
+    merged = []
+    for ind in order:
+        parts = by_code[ind.code]
+        row = dict(parts[0][1].row)
+        failed = [(label, o) for label, o in parts if o.row["status"] == "failed"]
+        if failed:
+            label, o = failed[0]
+            row.update(status="failed", reason=f"{label}: {o.row['reason']}")
+        row["seconds"] = round(sum(o.row["seconds"] for _, o in parts), 4)
+        row["rows_in"] = int(sum(o.row["rows_in"] for _, o in parts))
+        hits = [o.hits for _, o in parts if o.hits is not None]
+        nonempty = [h for h in hits if len(h)]
+        merged_hits = None
+        if not failed and hits:
+            merged_hits = pd.concat(nonempty, ignore_index=True) if nonempty else hits[0]
+        first = parts[0][1]
+        merged.append(
+            Outcome(
+                row=row,
+                hits=merged_hits,
+                parameters_json=first.parameters_json,
+                warnings=sorted({w for _, o in parts for w in o.warnings}),
+                used=first.used,
+            )
+        )
+    return merged
+
+
+__all__ = ["ShardFailed", "Task", "run_task", "screen_store"]

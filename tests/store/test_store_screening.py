@@ -1,0 +1,161 @@
+"""Screening from the store: the same suspicions, byte for byte, as the one-shot screen of the
+same data, whatever the shard count and the executor (this process, local worker processes, a
+Dask LocalCluster started here); the data as of a month across submissions; the faults."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from distributed import Client, LocalCluster
+from store_kit import PERIOD, fundrules_cli
+
+import fundrules
+from fundrules.screening.execution import ShardFailed, screen_store
+from fundrules.screening.output import suspicions_to_arrow
+from fundrules.store import StoreError, open_store
+
+
+@pytest.fixture(scope="module")
+def stored(city, tmp_path_factory):
+    store = open_store(tmp_path_factory.mktemp("screen") / "store", create=True)
+    store.intake(city, PERIOD, received_at="2025-07-10T09:00")
+    return store
+
+
+@pytest.fixture(scope="module")
+def one_shot(city):
+    return fundrules.screen(fundrules.load_dataset(city, PERIOD))
+
+
+def _bytes(result) -> bytes:
+    table = suspicions_to_arrow(result.suspicions)
+    return table.to_pandas().to_csv(index=False).encode() + repr(table.schema).encode()
+
+
+@pytest.mark.slow
+def test_same_suspicions_whatever_the_shards_and_the_executor(stored, one_shot):
+    assert (one_shot.runs.status == "ok").all(), one_shot.runs[one_shot.runs.status != "ok"]
+    codes = set(one_shot.suspicions["indicator"])
+    assert len(codes) >= 40  # the city plants anomalies for nearly every indicator
+    expected = _bytes(one_shot)
+    runs = {
+        "1 shard, this process": screen_store(stored, PERIOD, workers=1, shards=1),
+        "3 shards, this process": screen_store(stored, PERIOD, workers=1, shards=3),
+    }
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        runs["16 shards, local workers"] = screen_store(stored, PERIOD, shards=16, executor=pool)
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        runs["3 shards, Dask LocalCluster"] = screen_store(
+            stored, PERIOD, shards=3, executor=client
+        )
+    for label, result in runs.items():
+        assert (result.runs.status == "ok").all(), (label, result.failed)
+        assert _bytes(result) == expected, label
+
+
+def test_cli_screen_from_the_store_equals_the_one_shot_screen_byte_for_byte(city, stored, tmp_path):
+    one = fundrules_cli("screen", str(city), "--period", PERIOD, "--out", str(tmp_path / "a"))
+    assert one.returncode == 0, one.stderr
+    two = fundrules_cli(
+        "screen", "--store", str(stored.root), "--period", PERIOD, "--out", str(tmp_path / "b"),
+        "--workers", "2", "--shards", "3",
+    )  # fmt: skip
+    assert two.returncode == 0, two.stderr
+    for name in ("suspicions.csv", "suspicions.parquet", "quarantine.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    # not a terminal: one line per stage on stderr, none with --quiet
+    assert "done in" in two.stderr
+    three = fundrules_cli(
+        "screen", "--store", str(stored.root), "--period", PERIOD, "--out", str(tmp_path / "c"),
+        "--workers", "1", "--indicators", "pension.paid_after_death", "--quiet",
+    )  # fmt: skip
+    assert three.returncode == 0, three.stderr
+    assert "done in" not in three.stderr
+
+
+def test_screen_store_bad_input_exits_2(stored, city, tmp_path):
+    out = str(tmp_path / "o")
+    cases = {
+        "is not in the store": ["--store", str(stored.root), "--period", "2025-05"],
+        "has no version 7 (versions: 1)": [
+            "--store", str(stored.root), "--period", PERIOD, "--version", "7",
+        ],
+        "is not a fundrules store": ["--store", str(city), "--period", PERIOD],
+        "either a dataset folder or --store": [str(city), "--store", str(stored.root)],
+    }  # fmt: skip
+    for message, args in cases.items():
+        res = fundrules_cli("screen", *args, "--out", out)
+        assert res.returncode == 2, (message, res.stderr)
+        assert message in res.stderr, (message, res.stderr)
+        assert "Traceback" not in res.stderr
+
+
+def test_data_as_of_a_month_merges_submissions_on_the_key(city, tmp_path):
+    """A May submission, then June's: June's rows replace May's with the same key; May's rows
+    June does not have stay; screening June reads both, May only May."""
+    may = tmp_path / "may"
+    shutil.copytree(city, may)
+    persons = pq.read_table(city / "persons.parquet").to_pandas()
+    extra = persons.iloc[[0]].assign(person_id="X-ONLY-IN-MAY")
+    changed = persons.iloc[[1]].assign(region_code="999999")
+    pd.concat([changed, extra], ignore_index=True).to_parquet(may / "persons.parquet", index=False)
+    store = open_store(tmp_path / "store", create=True)
+    store.intake(may, "2025-05")
+    store.intake(city, PERIOD)
+    as_of_june = store.read_table(store.as_of(PERIOD), "persons")
+    assert len(as_of_june) == len(persons) + 1
+    row = as_of_june[as_of_june.person_id == persons.loc[1, "person_id"]]
+    assert row["region_code"].tolist() == [persons.loc[1, "region_code"]]  # June's replaced May's
+    assert "X-ONLY-IN-MAY" in set(as_of_june.person_id)
+    as_of_may = store.read_table(store.as_of("2025-05"), "persons")
+    assert len(as_of_may) == 2 and "999999" in set(as_of_may.region_code)
+    with pytest.raises(StoreError, match="not in the store"):
+        store.as_of("2025-04")
+
+
+def test_a_worker_that_dies_fails_the_run_naming_shard_and_indicator(stored):
+    pool = ProcessPoolExecutor(2, mp_context=get_context("spawn"))
+    outcome: dict[str, BaseException | object] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = screen_store(stored, PERIOD, shards=4, executor=pool)
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.time() + 120
+    beats = f"{tempfile.gettempdir()}/fundrules-run-{os.getpid()}-*/*.current"
+    while time.time() < deadline:
+        running = [p for p in glob.glob(beats) if Path(p).read_text().strip()]
+        if running:
+            break
+        time.sleep(0.01)
+    assert running, "no task started"
+    for pid in list(pool._processes):  # a real worker process, killed as the OOM killer would
+        os.kill(pid, signal.SIGKILL)
+    thread.join(timeout=120)
+    pool.shutdown(wait=False)
+    error = outcome.get("error")
+    assert isinstance(error, ShardFailed), outcome
+    assert "shard" in str(error) or "whole data" in str(error)
+    assert "indicator " in str(error) and "no suspicions were written" in str(error)
+    assert "result" not in outcome
