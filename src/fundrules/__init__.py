@@ -36,6 +36,7 @@ from fundrules.errors import (
 from fundrules.intake import DataError, Dataset
 from fundrules.plugins import PluginError, Registry, get_registry
 from fundrules.screening import ParameterError, ScreenResult, evidence_frame
+from fundrules.screening.execution import ShardFailed, screen_store
 from fundrules.store import Store, StoreError, open_store
 
 __version__ = "0.1.0"
@@ -57,6 +58,7 @@ __all__ = [
     "PluginLoadWarning",
     "Registry",
     "ScreenResult",
+    "ShardFailed",
     "StaleParameterWarning",
     "Store",
     "StoreError",
@@ -69,6 +71,7 @@ __all__ = [
     "load_dataset",
     "open_store",
     "screen",
+    "screen_store",
     "write_classification",
 ]
 

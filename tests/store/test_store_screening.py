@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -156,6 +157,8 @@ def test_a_worker_that_dies_fails_the_run_naming_shard_and_indicator(stored):
     pool.shutdown(wait=False)
     error = outcome.get("error")
     assert isinstance(error, ShardFailed), outcome
-    assert "shard" in str(error) or "whole data" in str(error)
-    assert "indicator " in str(error) and "no suspicions were written" in str(error)
+    message = str(error)
+    assert "running when it failed: " in message and "no suspicions were written" in message
+    # the task that was running is named with the indicator it was at
+    assert re.search(r"(shard \d+/4|whole data) at indicator [a-z]+\.[a-z_0-9]+", message), message
     assert "result" not in outcome

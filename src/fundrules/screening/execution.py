@@ -41,7 +41,7 @@ from .engine import (
     reads_run_suspicions,
 )
 
-ROWS_PER_SHARD = 4_000_000  # default shard count: about this many stored rows per shard
+ROWS_PER_SHARD = 10_000_000  # default shard count: about this many stored rows per shard
 
 
 class ShardFailed(FundrulesError):
@@ -122,11 +122,15 @@ def _own_persons(
 
 
 def default_shards(store: Store, period: str, version: int | None, workers: int) -> int:
-    """Enough shards to keep about ``ROWS_PER_SHARD`` stored rows in each, and at least one per
-    worker; at most the store's person buckets."""
+    """One shard (this process, no workers to start) for data that fit one; else about
+    ``ROWS_PER_SHARD`` stored rows per shard and at least one shard per worker; at most the
+    store's person buckets. Each shard pays every indicator's fixed cost once, so shards are
+    not made smaller than they need to be."""
     rows = sum(int(v.info["rows_loaded"]) for v in store.as_of(period, version))
-    wanted = max(workers, -(-rows // ROWS_PER_SHARD))
-    return max(1, min(store.buckets, wanted))
+    wanted = -(-rows // ROWS_PER_SHARD)
+    if wanted <= 1:
+        return 1
+    return max(1, min(store.buckets, max(wanted, workers)))
 
 
 def screen_store(
@@ -252,13 +256,11 @@ def _run_tasks(
             try:
                 results.append(fut.result())
             except Exception as exc:  # the worker died, or the executor lost the task
-                running = Path(t.heartbeat).read_text(encoding="utf-8").strip()
-                what = f"indicator {running}" if running else "before its first indicator"
                 for f in futures:
                     f.cancel()
                 raise ShardFailed(
-                    f"{t.label} failed ({what}): {type(exc).__name__}: {exc}; "
-                    "no suspicions were written"
+                    f"{t.label} did not finish ({type(exc).__name__}: {exc}); "
+                    f"running when it failed: {_running(tasks)}; no suspicions were written"
                 ) from exc
             if progress:
                 progress(t.label, i + 1, len(tasks))
@@ -266,6 +268,19 @@ def _run_tasks(
     finally:
         if own is not None:
             own.shutdown(wait=True, cancel_futures=True)
+
+
+def _running(tasks: list[Task]) -> str:
+    """The tasks that had started and not finished, with the indicator each was running."""
+    found = []
+    for t in tasks:
+        try:
+            code = Path(t.heartbeat).read_text(encoding="utf-8").strip()
+        except OSError:
+            continue
+        if code:
+            found.append(f"{t.label} at indicator {code}")
+    return ", ".join(found) if found else "no task had started an indicator"
 
 
 def _submitter(executor: Any) -> Callable[[Task], Any]:

@@ -80,6 +80,11 @@ class StoreDataset(Dataset):
 
     store_tables: StoreTables | None = field(default=None, repr=False)
 
+    @property
+    def store(self) -> Store | None:
+        """The store these data come from (``store.submissions()`` for the process checks)."""
+        return self.store_tables.store if self.store_tables is not None else None
+
     @cached_property
     def person_profiles(self) -> pd.DataFrame:
         """As :attr:`Dataset.person_profiles`, reading only the person-id columns of every

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fundrules.schema import Table
 
@@ -45,11 +47,17 @@ def person_buckets(persons: pd.Series, buckets: int) -> np.ndarray:
     return np.where(codes < 0, SHARED, per_unique[np.maximum(codes, 0)]).astype(np.int16)
 
 
-def buckets_via(values: pd.Series, parent: pd.Series) -> np.ndarray:
-    """Buckets of rows that reach their person through a parent table: ``parent`` maps the
-    parent's join values to its rows' buckets (first row per value)."""
-    mapped = values.astype("str").map(parent)
-    return mapped.fillna(SHARED).to_numpy(dtype=np.int16)
+def buckets_via(values: pd.Series, parent_keys: pd.Series, parent: np.ndarray) -> np.ndarray:
+    """Buckets of rows that reach their person through a parent table: the bucket of the first
+    parent row whose join value (``parent_keys``) equals the row's (``values``); ``SHARED``
+    where none does. Arrow's hashed lookup, not a Python dictionary."""
+    keys = pa.array(parent_keys.astype("str"), pa.string(), from_pandas=True)
+    where = pc.index_in(pa.array(values.astype("str"), pa.string(), from_pandas=True), keys)
+    idx = where.to_numpy(zero_copy_only=False)
+    found = ~np.isnan(idx) if idx.dtype.kind == "f" else np.ones(len(idx), dtype=bool)
+    out = np.full(len(values), SHARED, dtype=np.int16)
+    out[found] = parent[idx[found].astype(np.int64)]
+    return out
 
 
 def shard_buckets(shard: int, shards: int, buckets: int) -> list[int]:

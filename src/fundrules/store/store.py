@@ -324,7 +324,7 @@ class Store:
             for n in names
             if reg.tables[n].reaches_person_via is not None
         }
-        parent_buckets: dict[str, pd.Series] = {}
+        parent_buckets: dict[str, tuple[pd.Series, np.ndarray]] = {}
         records = []
         quarantines = []
         accounting = []
@@ -352,13 +352,11 @@ class Store:
                 parent_buckets
             ):
                 _, here, _ = decl.reaches_person_via
-                buckets = buckets_via(frame[here], parent_buckets[decl.reaches_person_via[0]])
+                buckets = buckets_via(frame[here], *parent_buckets[decl.reaches_person_via[0]])
             else:
                 buckets = np.full(len(frame), SHARED, dtype=np.int16)
             if name in parents_needed:
-                there = parents_needed[name]
-                lookup = pd.Series(buckets, index=frame[there].astype("str").to_numpy())
-                parent_buckets[name] = lookup[~lookup.index.duplicated()]
+                parent_buckets[name] = (frame[parents_needed[name]], buckets)
             tables[name] = _write_table(tmp / "tables" / name, frame, buckets, decl)
             quarantines.append(quarantine)
             accounting.append(acc)
@@ -517,6 +515,7 @@ def _write_table(folder: Path, frame: pd.DataFrame, buckets: np.ndarray, decl: A
         frame[pcol].fillna(-1).to_numpy(dtype=np.int64) if pcol else np.zeros(n, dtype=np.int64)
     )
     order = np.lexsort((np.arange(n), period, buckets))
+    table = table.take(pa.array(order))  # one gather; each bucket is then a zero-copy slice
     sorted_buckets = buckets[order]
     bounds = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]]) if n else []
     wrote_shared = False
@@ -525,7 +524,7 @@ def _write_table(folder: Path, frame: pd.DataFrame, buckets: np.ndarray, decl: A
         b = int(sorted_buckets[start])
         name = "part-shared.parquet" if b == SHARED else f"part-{b}.parquet"
         wrote_shared |= b == SHARED
-        pq.write_table(table.take(order[start:end]), folder / name, row_group_size=ROW_GROUP)
+        pq.write_table(table.slice(start, end - start), folder / name, row_group_size=ROW_GROUP)
     if not wrote_shared:  # every table has its shared part: its schema, even with no rows
         pq.write_table(table.slice(0, 0), folder / "part-shared.parquet")
     return {

@@ -1,0 +1,292 @@
+"""Benchmark: intake into the store, and screening from it, at growing city sizes.
+
+    python bench/bench_store.py --persons 1000000 3000000 [--out bench/out] [--dask 3000000]
+                                [--one-shot] [--write-results]
+
+Per size (the city under --out/city-N, generated once, shared with bench_screen.py), each step in
+its own process, its wall time and the peak resident memory of its whole process tree (workers
+included; sampled from /proc every 0.1 s):
+
+- baseline: a bare ``pyarrow.parquet.read_table`` of every file of the city;
+- intake: ``open_store(...).intake(city)`` — full validation, Parquet per person bucket;
+- screen: ``screen_store`` of the whole catalog with the default plan (local workers, all cores);
+- screen on Dask (sizes given to ``--dask``): the same plan on a ``LocalCluster`` of 2 workers;
+- the shared subset (bench_screen.SUBSET) from the store against hand-written DuckDB SQL over the
+  same raw Parquet files (bench_screen.DUCKDB_SQL), results checked equal;
+- with ``--one-shot``: the one-shot ``load_dataset`` + ``screen`` of the same city, and its
+  suspicions compared byte for byte with the store run's.
+
+A benchmark, not a test: it asserts nothing about speed. Results go to --out/store-report.json
+and, with --write-results, bench/STORE-RESULTS.md (then pasted into RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PERIOD = "2025-06"
+sys.path.insert(0, str(HERE))
+
+
+# -- measuring a process tree ----------------------------------------------------------------
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+                    break
+            for task in Path(f"/proc/{p}/task").iterdir():
+                kids = (task / "children").read_text().split()
+                stack.extend(int(k) for k in kids)
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_child(*args: str) -> dict:
+    """Run one step in a fresh process; its JSON answer plus wall seconds and tree peak MB."""
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    t0 = time.perf_counter()
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {args} failed:\n{err[-4000:]}")
+    answer = json.loads(out.strip().splitlines()[-1])
+    answer.update(wall_seconds=wall, tree_peak_mb=peak[0] / 1024)
+    return answer
+
+
+def _write(suspicions, out: Path) -> None:
+    from fundrules.outputs import RunWriter
+    from fundrules.screening.output import write_suspicions
+
+    with RunWriter(out) as writer:
+        write_suspicions(suspicions, writer)
+
+
+# -- the steps (children) ------------------------------------------------------------------
+
+
+def child_pyarrow(city: Path) -> dict:
+    import pyarrow.parquet as pq
+
+    t0 = time.perf_counter()
+    rows = 0
+    for f in sorted(city.glob("*.parquet")):
+        rows += pq.read_table(f).num_rows
+    return {"seconds": time.perf_counter() - t0, "rows": rows}
+
+
+def child_intake(city: Path, store: Path) -> dict:
+    from fundrules.store import open_store
+
+    t0 = time.perf_counter()
+    v = open_store(store, create=True).intake(city, PERIOD, received_at="2025-07-10T09:00")
+    return {
+        "seconds": time.perf_counter() - t0,
+        "rows_read": v.info["rows_read"],
+        "rows_loaded": v.info["rows_loaded"],
+    }
+
+
+def child_screen(store: Path, out: Path, dask: bool) -> dict:
+    import fundrules
+
+    t0 = time.perf_counter()
+    if dask:
+        from distributed import Client, LocalCluster
+
+        with (
+            LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            res = fundrules.screen_store(store, PERIOD, executor=client)
+    else:
+        res = fundrules.screen_store(store, PERIOD)
+    seconds = time.perf_counter() - t0
+    _write(res.suspicions, out)
+    return {
+        "seconds": seconds,
+        "suspicions": len(res.suspicions),
+        "failed": res.failed[["indicator", "reason"]].to_dict(orient="records"),
+        "indicator_seconds": dict(zip(res.runs.indicator, res.runs.seconds, strict=True)),
+    }
+
+
+def child_subset(store: Path, city: Path) -> dict:
+    import fundrules
+    from bench_screen import SUBSET, _as_sets, _duckdb_subset
+
+    t0 = time.perf_counter()
+    res = fundrules.screen_store(store, PERIOD, indicators=list(SUBSET), workers=1, shards=1)
+    ours = time.perf_counter() - t0
+    duck_s, duck = _duckdb_subset(city)
+    return {
+        "ours_seconds": ours,
+        "duckdb_seconds": duck_s,
+        "agree": _as_sets(res.suspicions) == duck["result"],
+    }
+
+
+def child_one_shot(city: Path, out: Path) -> dict:
+    import fundrules
+
+    t0 = time.perf_counter()
+    ds = fundrules.load_dataset(city, PERIOD)
+    t_load = time.perf_counter() - t0
+    res = fundrules.screen(ds)
+    seconds = time.perf_counter() - t0
+    _write(res.suspicions, out)
+    return {"seconds": seconds, "load_seconds": t_load, "suspicions": len(res.suspicions)}
+
+
+# -- the driver ------------------------------------------------------------------------------
+
+
+def ensure_city(n: int, out: Path) -> Path:
+    city = out / f"city-{n}"
+    if not (city / "truth.csv").exists():
+        from bench_screen import run_child as screen_child
+
+        screen_child("generate", str(n), str(city))
+    return city
+
+
+def bench_size(n: int, out: Path, dask: bool, one_shot: bool) -> dict:
+    city = ensure_city(n, out)
+    store = out / f"store-{n}"
+    shutil.rmtree(store, ignore_errors=True)
+    e: dict = {"pyarrow": run_child("pyarrow", str(city))}
+    e["intake"] = run_child("intake", str(city), str(store))
+    e["screen"] = run_child("screen", str(store), str(out / f"sus-store-{n}"), "local")
+    if dask:
+        e["screen_dask"] = run_child("screen", str(store), str(out / f"sus-dask-{n}"), "dask")
+        e["dask_equal"] = _same(out / f"sus-store-{n}", out / f"sus-dask-{n}")
+    e["subset"] = run_child("subset", str(store), str(city))
+    if one_shot:
+        e["one_shot"] = run_child("oneshot", str(city), str(out / f"sus-one-{n}"))
+        e["one_shot_equal"] = _same(out / f"sus-store-{n}", out / f"sus-one-{n}")
+    return e
+
+
+def _same(a: Path, b: Path) -> bool:
+    return all(
+        (a / f).read_bytes() == (b / f).read_bytes()
+        for f in ("suspicions.csv", "suspicions.parquet")
+    )
+
+
+def render(report: dict) -> str:
+    lines = [
+        "| persons | rows | pyarrow read s | intake s | intake / read | intake peak MB | "
+        "intake rows/s | screen s | screen peak MB (tree) | screen rows/s | subset ours s | "
+        "DuckDB s | ours / DuckDB | agree |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
+        "---: | --- |",
+    ]
+    for n, e in sorted(report["sizes"].items(), key=lambda kv: int(kv[0])):
+        rows = e["intake"]["rows_read"]
+        lines.append(
+            f"| {int(n):,} | {rows:,} | {e['pyarrow']['seconds']:.1f} | "
+            f"{e['intake']['wall_seconds']:.1f} | "
+            f"{e['intake']['wall_seconds'] / e['pyarrow']['wall_seconds']:.1f} | "
+            f"{e['intake']['tree_peak_mb']:.0f} | {rows / e['intake']['wall_seconds']:,.0f} | "
+            f"{e['screen']['wall_seconds']:.1f} | {e['screen']['tree_peak_mb']:.0f} | "
+            f"{rows / e['screen']['wall_seconds']:,.0f} | {e['subset']['ours_seconds']:.2f} | "
+            f"{e['subset']['duckdb_seconds']:.2f} | "
+            f"{e['subset']['ours_seconds'] / e['subset']['duckdb_seconds']:.1f} | "
+            f"{e['subset']['agree']} |"
+        )
+    extra = []
+    for n, e in sorted(report["sizes"].items(), key=lambda kv: int(kv[0])):
+        if "screen_dask" in e:
+            d = e["screen_dask"]
+            extra.append(
+                f"- {int(n):,} persons on a Dask LocalCluster (2 workers): {d['wall_seconds']:.1f} s, "
+                f"tree peak {d['tree_peak_mb']:.0f} MB, suspicions byte-identical to the local "
+                f"run: {e['dask_equal']}"
+            )
+        if "one_shot" in e:
+            o = e["one_shot"]
+            extra.append(
+                f"- {int(n):,} persons one-shot (load + screen, same run): "
+                f"{o['wall_seconds']:.1f} s (load {o['load_seconds']:.1f} s), tree peak "
+                f"{o['tree_peak_mb']:.0f} MB; suspicions byte-identical to the store run: "
+                f"{e['one_shot_equal']}"
+            )
+        failed = e["screen"].get("failed")
+        if failed:
+            extra.append(f"- {int(n):,}: failed indicators {failed}")
+    return "\n".join(lines + [""] + extra) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--persons", type=int, nargs="+", default=[1_000_000])
+    ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument("--dask", type=int, nargs="*", default=[], help="sizes also run on Dask")
+    ap.add_argument("--one-shot", action="store_true")
+    ap.add_argument("--write-results", action="store_true")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        p = [Path(r) for r in rest]
+        if kind == "pyarrow":
+            answer = child_pyarrow(p[0])
+        elif kind == "intake":
+            answer = child_intake(p[0], p[1])
+        elif kind == "screen":
+            answer = child_screen(p[0], p[1], rest[2] == "dask")
+        elif kind == "subset":
+            answer = child_subset(p[0], p[1])
+        else:
+            answer = child_one_shot(p[0], p[1])
+        print(json.dumps(answer, default=str))
+        return
+    args.out.mkdir(parents=True, exist_ok=True)
+    report_file = args.out / "store-report.json"
+    report = json.loads(report_file.read_text()) if report_file.exists() else {"sizes": {}}
+    for n in args.persons:
+        report["sizes"][str(n)] = bench_size(n, args.out, n in args.dask, args.one_shot)
+        report_file.write_text(json.dumps(report, indent=2, default=str))
+        print(render(report), flush=True)
+    if args.write_results:
+        (HERE / "STORE-RESULTS.md").write_text(render(report), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
