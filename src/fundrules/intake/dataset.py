@@ -270,7 +270,10 @@ def validate_tables(
             on_read(name, raw, acc)
         raw.frame = raw.frame.iloc[0:0]  # release the raw cells now, not at the end of the load
         del raw
-        yield name, frame, quarantine, acc
+        # hand the frame over without keeping a reference here, so the caller can free it
+        box = [(name, frame, quarantine, acc)]
+        del frame, quarantine
+        yield box.pop()
 
 
 def load_table(

@@ -357,10 +357,17 @@ class Store:
                 buckets = np.full(len(frame), SHARED, dtype=np.int16)
             if name in parents_needed:
                 parent_buckets[name] = (frame[parents_needed[name]], buckets)
-            tables[name] = _write_table(tmp / "tables" / name, frame, buckets, decl)
+            tables[name] = _table_meta(frame, decl)
+            pcol = tables[name]["period_column"]
+            period = frame[pcol].fillna(-1).to_numpy(dtype=np.int64) if pcol else None
+            arrow = pa.Table.from_pandas(
+                frame.assign(**{ROW: np.arange(len(frame), dtype=np.int64)}), preserve_index=False
+            )
+            del frame  # the Arrow copy is what is written: one copy of the table at a time
+            _write_table(tmp / "tables" / name, arrow, buckets, period)
+            del arrow
             quarantines.append(quarantine)
             accounting.append(acc)
-            del frame
         q = [x for x in quarantines if len(x)]
         quarantine = (
             pd.concat(q, ignore_index=True) if q else pd.DataFrame(columns=QUARANTINE_COLUMNS)
@@ -503,17 +510,30 @@ def _parents_first(files: Mapping[str, Path], reg: Registry) -> list[str]:
     return [n for n in names if n in parents] + [n for n in names if n not in parents]
 
 
-def _write_table(folder: Path, frame: pd.DataFrame, buckets: np.ndarray, decl: Any) -> dict:
+def _table_meta(frame: pd.DataFrame, decl: Any) -> dict:
+    return {
+        "rows": len(frame),
+        "columns": list(frame.columns),
+        # Parquet has no seconds timestamps: the unit is restored on read
+        "datetime_units": {
+            c: str(frame[c].dtype)
+            for c in frame.columns
+            if pd.api.types.is_datetime64_dtype(frame[c].dtype)
+        },
+        "key": list(decl.key),
+        "period_column": decl.period_column if decl.period_column in frame else None,
+    }
+
+
+def _write_table(
+    folder: Path, table: pa.Table, buckets: np.ndarray, period: np.ndarray | None
+) -> None:
     """Write one validated table, one file per person bucket, rows sorted by period within a
     file (so that row-group statistics let a run skip months), each with its row number."""
     folder.mkdir(parents=True)
-    n = len(frame)
-    frame = frame.assign(**{ROW: np.arange(n, dtype=np.int64)})
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    pcol = decl.period_column if decl.period_column in frame else None
-    period = (
-        frame[pcol].fillna(-1).to_numpy(dtype=np.int64) if pcol else np.zeros(n, dtype=np.int64)
-    )
+    n = table.num_rows
+    if period is None:
+        period = np.zeros(n, dtype=np.int64)
     order = np.lexsort((np.arange(n), period, buckets))
     table = table.take(pa.array(order))  # one gather; each bucket is then a zero-copy slice
     sorted_buckets = buckets[order]
@@ -527,18 +547,6 @@ def _write_table(folder: Path, frame: pd.DataFrame, buckets: np.ndarray, decl: A
         pq.write_table(table.slice(start, end - start), folder / name, row_group_size=ROW_GROUP)
     if not wrote_shared:  # every table has its shared part: its schema, even with no rows
         pq.write_table(table.slice(0, 0), folder / "part-shared.parquet")
-    return {
-        "rows": n,
-        "columns": [c for c in frame.columns if c != ROW],
-        # Parquet has no seconds timestamps: the unit is restored on read
-        "datetime_units": {
-            c: str(frame[c].dtype)
-            for c in frame.columns
-            if pd.api.types.is_datetime64_dtype(frame[c].dtype)
-        },
-        "key": list(decl.key),
-        "period_column": pcol,
-    }
 
 
 def _read_part(
