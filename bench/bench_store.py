@@ -147,8 +147,9 @@ def child_screen(store: Path, out: Path, dask: bool) -> dict:
 
 
 def child_subset(store: Path, city: Path) -> dict:
-    import fundrules
     from bench_screen import SUBSET, _as_sets, _duckdb_subset
+
+    import fundrules
 
     t0 = time.perf_counter()
     res = fundrules.screen_store(store, PERIOD, indicators=list(SUBSET), workers=1, shards=1)
@@ -250,7 +251,7 @@ def render(report: dict) -> str:
         failed = e["screen"].get("failed")
         if failed:
             extra.append(f"- {int(n):,}: failed indicators {failed}")
-    return "\n".join(lines + [""] + extra) + "\n"
+    return "\n".join([*lines, "", *extra]) + "\n"
 
 
 def main() -> None:
