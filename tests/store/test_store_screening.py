@@ -27,6 +27,7 @@ from fundrules.cases import handed_tables
 from fundrules.screening.execution import ShardFailed, screen_store
 from fundrules.screening.output import suspicions_to_arrow
 from fundrules.store import StoreError, open_store
+from fundrules.store.dataset import store_dataset
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +174,23 @@ def test_a_worker_that_dies_fails_the_run_naming_shard_and_indicator(stored):
     # the task that was running is named with the indicator it was at
     assert re.search(r"(shard \d+/4|whole data) at indicator [a-z]+\.[a-z_0-9]+", message), message
     assert "result" not in outcome
+
+
+def test_an_earlier_version_of_the_month_can_be_screened(city, tmp_path):
+    changed = tmp_path / "changed"
+    shutil.copytree(city, changed)
+    deaths = pq.read_table(city / "deaths.parquet").to_pandas()
+    deaths.iloc[1:].to_parquet(changed / "deaths.parquet", index=False)  # one death withdrawn
+    store = open_store(tmp_path / "store", create=True)
+    store.intake(city, PERIOD)
+    store.intake(changed, PERIOD)
+    code = "pension.paid_after_death"
+    first = screen_store(store, PERIOD, code, version=1, workers=1)
+    latest = screen_store(store, PERIOD, code, workers=1)
+    loaded = fundrules.load_dataset(city, PERIOD)
+    assert _bytes(first) == _bytes(fundrules.screen(loaded, code))
+    pd.testing.assert_frame_equal(
+        store_dataset(store, PERIOD, 1).table("deaths"), loaded.table("deaths")
+    )
+    assert len(store_dataset(store, PERIOD).table("deaths")) == len(deaths) - 1
+    assert len(latest.suspicions) <= len(first.suspicions)
