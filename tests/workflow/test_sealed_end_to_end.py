@@ -72,7 +72,7 @@ def test_intake_to_feedback_without_network_secrets_or_unmasked_ids(tmp_path):
     data, store, out = tmp_path / "city", tmp_path / "store", tmp_path / "out"
     run("synth", data, "--persons", 400, "--seed", 11, "--period", "2025-06")
     run("intake", data, "--store", store, "--period", "2025-06", "--quiet")
-    run("screen", data, "--period", "2025-06", "--out", out)
+    run("screen", "--store", store, "--period", "2025-06", "--out", out)  # the data as of June
     routing = Path(fundrules.cli.__file__).parent / "demo_classification.yaml"  # a region's routes
     run("classify", out, "--config", routing, "--discovered", "2025-07-20")
 
@@ -116,6 +116,18 @@ def test_intake_to_feedback_without_network_secrets_or_unmasked_ids(tmp_path):
                            human=False))  # fmt: skip
     assert shown["case"]["state"] == "feedback_submitted"
     assert shown["case"]["received_on"] == "2025-08-03"
+    # Art. 21: a supervisor approves what is installed; a screen handed the store's approvals
+    # finds its rules approved, and one with a changed parameter is flagged
+    run("rules", "approve", "--store", store, *who("S1"), "--period", "2025-06")
+    approved, changed = tmp_path / "approved", tmp_path / "changed"
+    run("screen", "--store", store, "--period", "2025-06", "--out", approved)
+    assert json.loads((approved / "run.json").read_text())["rules_approval"]["approved"] is True
+    (tmp_path / "params.yaml").write_text("fund.low_months_payable:\n  threshold: 7\n")
+    run("screen", "--store", store, "--period", "2025-06", "--out", changed,
+        "--params", tmp_path / "params.yaml")  # fmt: skip
+    assert json.loads((changed / "run.json").read_text())["rules_approval"]["approved"] is False
+    flagged = pd.read_csv(changed / "suspicions.csv", dtype=str)
+    assert list(flagged[flagged.indicator == "process.unapproved_rules"].subject_type) == ["rules"]
     for s in (store, agency_store):
         assert "audit trail holds" in run("audit", "verify", "--store", s)
         run("cases", "verify", "--store", s)
