@@ -174,3 +174,37 @@ def test_as_of_reaches_every_deadline_check(tmp_path, registry):
 
     with pytest.raises(ParameterError, match="--as-of '2025/10/01' is not a date YYYY-MM-DD"):
         with_as_of(None, "2025/10/01", registry.indicators)
+
+
+def test_screen_from_a_store_with_as_of(tmp_path, registry, pki, base_run):
+    """`fundrules screen --store S --as-of D`: the store hands its submissions and cases."""
+    from cli_run import fundrules
+
+    store = open_store(tmp_path / "store", create=True)
+    folder = tmp_path / "june"
+    folder.mkdir()
+    (folder / "persons.csv").write_text(
+        f"person_id,name,sex,birth_date,region_code\n{BAD_ID},n,M,1950-01-01,120101\n",
+        encoding="utf-8",
+    )
+    store.intake(folder, "2025-06", received_at="2025-07-20T10:00:00+08:00", registry=registry)
+    p = pki.people
+    with CaseBook(store.database_url, pki.ca) as book:  # the store's own case database
+        book.open_cases(base_run)
+        cid = int(book.list_cases(p["monitor"]).case_id.iloc[0])
+        book.act(p["monitor"], cid, "confirm", at="2025-07-21")
+        book.act(p["monitor"], cid, "dispatch", at="2025-07-31")
+    args = ["screen", "--store", tmp_path / "store", "--period", "2025-06", "--json",
+            "--indicators", ",".join(PROCESS)]  # fmt: skip
+    early = fundrules(*args, "--out", tmp_path / "o1", "--as-of", "2025-08-31")
+    late = fundrules(*args, "--out", tmp_path / "o2", "--as-of", "2025-09-01")
+    assert early.returncode == 0 and late.returncode == 0, early.stderr + late.stderr
+
+    def found(out):
+        return {i["indicator"]: i["suspicions"] for i in json.loads(out.stdout)["indicators"]}
+
+    assert found(early)["process.late_submission"] == 1  # received 20 July
+    assert found(early)["process.feedback_overdue"] == 0  # due 31 August, judged that day
+    assert found(late)["process.feedback_overdue"] == 1
+    bad = fundrules(*args, "--out", tmp_path / "o3", "--as-of", "1 Sept")
+    assert bad.returncode == 2 and "--as-of '1 Sept' is not a date YYYY-MM-DD" in bad.stderr
