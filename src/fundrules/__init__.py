@@ -83,16 +83,19 @@ def load_dataset(
     tables: Iterable[str] | None = None,
     received_at: datetime | None = None,
     registry: Registry | None = None,
+    limits: intake.ReadLimits | None = None,
 ) -> Dataset:
     """Read a dataset folder (Parquet, CSV or XLSX per table) and validate it against the schema
     of the installed plugins (or ``registry``'s). Tables that are absent are simply not in the
-    dataset; a whole-file problem raises :class:`DataError`."""
+    dataset; a whole-file problem raises :class:`DataError`. ``limits`` bounds each file (rows,
+    cell and line size, workbook expansion; default from the environment, docs/decisions.md D47)."""
     return intake.load_dataset(
         path,
         period,
         tables=tables,
         received_at=received_at,
         registry=registry if registry is not None else get_registry(),
+        limits=limits,
     )
 
 

@@ -4,7 +4,7 @@ warnings sent to the agencies (regulation Art. 6(3), 12, 14–16; workflow.md "c
 from .config import ClassificationConfig, EngineSettings, load_config
 from .engine import ClassificationEngineError, RuleEngine
 from .output import classify_directory, write_classification
-from .pipeline import CLASSIFIED_COLUMNS, Classification, classify
+from .pipeline import CLASSIFIED_COLUMNS, Classification, check_config, classify
 from .problem_types import CORE_PROBLEM_TYPES, ProblemType, ProblemTypeError, problem_type_catalog
 from .profiles import PROFILE_FIELDS, build_profiles
 from .routing import Route, RoutingTable
@@ -36,6 +36,7 @@ __all__ = [
     "build_profiles",
     "build_rule_book",
     "build_warnings",
+    "check_config",
     "classify",
     "classify_directory",
     "load_config",

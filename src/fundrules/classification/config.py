@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .routing import RoutingTable
 from .rules import RulesError, load_ruleset_file
-from .working_days import WorkingDayCalendar
+from .working_days import CalendarError, WorkingDayCalendar
 
 
 class EngineSettings(BaseModel):
@@ -52,9 +52,14 @@ class ClassificationConfig(BaseModel):
             return WorkingDayCalendar()
         if isinstance(self.holidays, dict):
             return WorkingDayCalendar.from_mapping(self.holidays, source="holidays of the config")
-        path = Path(self.holidays)
-        if not path.is_absolute() and self.base_dir is not None:
-            path = self.base_dir / path
+        base = (self.base_dir or Path.cwd()).resolve()
+        path = (base / self.holidays).resolve()
+        if not path.is_relative_to(base) or path.suffix.lower() not in (".yaml", ".yml"):
+            # a configuration names its own holiday table, never any file on the machine (D49)
+            raise CalendarError(
+                f"holidays: {self.holidays!r} must name a .yaml file in the configuration's "
+                f"folder {base}"
+            )
         return WorkingDayCalendar.from_file(path)
 
 

@@ -95,6 +95,26 @@ class Classification:
         }
 
 
+def check_config(config: ConfigLike = None, *, registry: Any = None) -> ClassificationConfig:
+    """Everything about a classification configuration that can be checked without suspicions —
+    the file, its keys, the rules (``$mt`` patterns included), routing and the holiday calendar —
+    so that ``screen --classify`` refuses a bad one before any work (exit 2)."""
+    cfg = load_config(config)
+    if registry is None:
+        from fundrules.plugins import get_registry
+
+        registry = get_registry()
+    build_rule_book(
+        registry.classification_rules,
+        overrides={**routing_rules(cfg.routing), **cfg.rules},
+        disable=cfg.disable,
+        parameters=cfg.parameters,
+        problem_types=problem_type_catalog(registry.problem_types),
+    )
+    cfg.calendar()
+    return cfg
+
+
 def classify(
     result: Any,
     config: ConfigLike = None,

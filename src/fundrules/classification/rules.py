@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from fundrules.config_files import load_yaml
 from fundrules.errors import InputError
 from fundrules.screening.indicator import SEVERITIES
 
@@ -158,7 +159,7 @@ class RuleBook:
 def load_ruleset_file(path: str | Path) -> dict[str, Any]:
     """A ruleset (or configuration) file: YAML, of which JSON is a subset."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise RulesError(f"cannot read rules file {path}: {exc}") from exc
     if not isinstance(data, dict):

@@ -23,6 +23,7 @@ from typing import Any
 import chinese_calendar
 import yaml
 
+from fundrules.config_files import load_yaml
 from fundrules.errors import InputError
 
 
@@ -52,7 +53,7 @@ class WorkingDayCalendar:
     @classmethod
     def from_file(cls, path: str | Path) -> WorkingDayCalendar:
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            data = load_yaml(path) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise CalendarError(f"cannot read holiday file {path}: {exc}") from exc
         return cls.from_mapping(data, source=str(path))

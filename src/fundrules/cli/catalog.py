@@ -121,6 +121,6 @@ def plugins_command(
     for c in ("name", "distribution", "version", "indicators", "status"):
         t.add_column(c)
     for e in entries:
-        status = f"[red]broken: {e['error']}[/]" if e["error"] else "[green]ok[/]"
+        status = f"[red]broken: {shown(e['error'])}[/]" if e["error"] else "[green]ok[/]"
         t.add_row(e["name"], e["distribution"], e["version"], str(len(e["indicators"])), status)
     console.print(t)

@@ -10,7 +10,7 @@ import typer
 from fundrules.intake import DataError
 from fundrules.store import StoreError, open_store
 
-from .app import app, console, fail_input
+from .app import app, console, fail_input, shown
 from .progress import Stages
 
 
@@ -52,7 +52,7 @@ def intake_command(
         return
     flags = [w for w, on in (("late", info["late"]), ("changed", info["changed"])) if on]
     console.print(
-        f"{info['period']} version {version.version} stored in [bold]{version.path}[/]: "
+        f"{info['period']} version {version.version} stored in [bold]{shown(version.path)}[/]: "
         f"rows read {info['rows_read']:,}, loaded {info['rows_loaded']:,}, "
         f"quarantined {info['rows_quarantined']:,}; received {info['received_at']}"
         + (f" ({', '.join(flags)})" if flags else ""),

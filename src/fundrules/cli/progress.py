@@ -108,13 +108,16 @@ class Stages:
         elif not self.quiet:
             count = f" ({st.completed}/{st.total})" if st.total else ""
             self.console.print(
-                f"{description}{count} … done in {seconds:.1f} s", highlight=False, soft_wrap=True
+                f"{description}{count} … done in {seconds:.1f} s",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
             )
 
     def note(self, message: str) -> None:
         """A line of its own (not a stage), unless quiet."""
         if not self.quiet:
-            self.console.print(message, highlight=False, soft_wrap=True)
+            self.console.print(message, highlight=False, soft_wrap=True, markup=False)
 
 
 __all__ = ["Stage", "Stages"]

@@ -15,7 +15,7 @@ from fundrules.intake import DataError, load_dataset
 from fundrules.outputs import OutputError, RunWriter
 from fundrules.plugins import get_registry
 from fundrules.screening import ParameterError, ScreenResult, screen
-from fundrules.screening.engine import resolve_codes
+from fundrules.screening.engine import check_parameters, resolve_codes
 from fundrules.screening.output import AmountOutOfRange, write_run
 from fundrules.screening.parameters import with_as_of
 from fundrules.store import StoreError, open_store
@@ -272,6 +272,12 @@ def screen_command(
     if classify and classify_config is not None and not classify_config.is_file():
         fail_input(f"configuration file not found: {classify_config}")
     overrides = with_as_of(params, as_of, get_registry().indicators)
+    # every configuration error before any work (exit 2): parameter values, classification
+    check_parameters(overrides, registry=get_registry())
+    if classify:
+        from fundrules.classification import check_config
+
+        check_config(classify_config, registry=get_registry())
     try:
         with RunWriter(out) as writer:
             result = run_screen(source, period, writer, codes, overrides, quiet=quiet)

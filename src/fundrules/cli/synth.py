@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from .app import app, console, fail_input, print_json
+from .app import app, console, fail_input, print_json, shown
 from .progress import Stages
 
 
@@ -64,6 +64,6 @@ def synth_command(
         t.add_row(name, f"{n:,}")
     console.print(t)
     console.print(
-        f"{info.truth_rows} planted anomalies in [bold]{info.truth_path}[/], "
-        f"near misses in {info.near_misses_path.name}; {info.seconds:.1f} s"
+        f"{info.truth_rows} planted anomalies in [bold]{shown(info.truth_path)}[/], "
+        f"near misses in {shown(info.near_misses_path.name)}; {info.seconds:.1f} s"
     )

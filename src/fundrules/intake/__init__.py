@@ -11,6 +11,7 @@ from .dataset import (
     validate_tables,
 )
 from .errors import AccountingError, DataError, check_row_accounting
+from .limits import ReadLimits
 from .manifest import (
     CST,
     FileRecord,
@@ -27,6 +28,7 @@ __all__ = [
     "Dataset",
     "FileRecord",
     "Manifest",
+    "ReadLimits",
     "check_row_accounting",
     "dataset_files",
     "dataset_from_frames",

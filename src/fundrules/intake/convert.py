@@ -84,16 +84,25 @@ def to_text(raw: pd.Series, column: Column) -> Converted:
 
 
 def to_id(raw: pd.Series, column: Column) -> Converted:
-    """Ids are text. One that arrived as a number of 16 digits or more has lost digits."""
+    """Ids are text. One that arrived as a number of 16 digits or more has lost digits; one that a
+    workbook typed as a date is no id at all (its row is quarantined, D46)."""
     bad = np.zeros(len(raw), dtype=bool)
+    reasons = np.full(len(raw), "", dtype=object)
     numeric = _numeric_cells(raw)
     if numeric.any():
         as_num = pd.to_numeric(raw.where(numeric), errors="coerce").abs()
         bad = numeric & (as_num >= 1e15).fillna(False).to_numpy(dtype=bool)
+        reasons[bad] = "id arrived as a number of 16 or more digits and has lost digits"
+    if raw.dtype == object:
+        dated = raw.map(lambda v: hasattr(v, "year") or hasattr(v, "hour"), na_action="ignore")
+        dated = dated.astype("boolean").fillna(False).to_numpy(dtype=bool)
+        if dated.any():
+            bad |= dated
+            reasons[dated] = "id cell typed as a date or time in the workbook: format it as text"
     text, _, _ = to_text(raw, column)
     if column.kind == "person_id":
         text = text.str.replace(r"x$", "X", regex=True)
-    return text, bad, "id arrived as a number of 16 or more digits and has lost digits"
+    return text, bad, reasons
 
 
 def _numeric_cells(raw: pd.Series) -> np.ndarray:
@@ -346,6 +355,9 @@ def _units_from_floats(x: np.ndarray, places: int) -> tuple[np.ndarray, np.ndarr
     exact = fine & (r / scale == np.where(fine, x, 0))
     status[exact] = _OK
     status[too_big] = _FLOAT_TOO_BIG
+    status[finite & (np.abs(np.where(finite, x, 0)) >= 10 ** (UNIT_DIGITS - places))] = (
+        _OUT_OF_RANGE
+    )
     return np.where(exact, r, 0).astype(np.int64), status
 
 

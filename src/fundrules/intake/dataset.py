@@ -22,8 +22,9 @@ from fundrules.schema.identifiers import ric_profile, ric_valid
 
 from .convert import CONVERTERS, is_empty, to_code, via_uniques
 from .errors import DataError, check_row_accounting
+from .limits import ReadLimits
 from .manifest import FileRecord, Manifest, now_cst
-from .reading import RawTable, find_table_file, read_table_file
+from .reading import SUFFIXES, ExcelError, RawTable, find_table_file, read_table_file
 
 if TYPE_CHECKING:
     from fundrules.plugins.registry import Registry
@@ -110,10 +111,14 @@ def load_dataset(
     tables: Iterable[str] | None = None,
     received_at: datetime | None = None,
     registry: Registry,
+    limits: ReadLimits | None = None,
 ) -> Dataset:
     """Read a dataset folder (Parquet, CSV or XLSX per table) and validate it against the schema
     of ``registry`` (its tables and vocabularies; ``fundrules.load_dataset`` passes the installed
     plugins' registry).
+
+    ``limits`` bounds each file (rows, cell and line size, workbook expansion; default
+    :meth:`ReadLimits.from_env`): a file past one is a :class:`DataError`.
 
     Tables that are absent are simply not in the dataset (indicators that need them are skipped).
     Raises :class:`DataError` for a whole-file problem.
@@ -122,10 +127,11 @@ def load_dataset(
     month = _parse_period_arg(period)
     reg = registry
     files = dataset_files(folder, month, reg, tables)
+    limits = limits or ReadLimits.from_env()
     # one table at a time: its raw cells are released before the next file is read
     records: list[FileRecord] = []
     ds = _build(
-        {name: (lambda f=f: read_table_file(f)) for name, f in files.items()},
+        {name: (lambda f=f: read_table_file(f, limits)) for name, f in files.items()},
         month,
         reg,
         on_read=lambda name, raw, acc: records.append(file_record(name, raw, acc)),
@@ -176,10 +182,28 @@ def dataset_files(
         f = find_table_file(folder, name)
         if f is not None:
             files[name] = f
+    if not files and tables is None:
+        raise DataError(_no_table_message(folder, reg))
     for name, f in reg.reference_files(month).items():
         if name in wanted and name not in files and f.is_file():
             files[name] = f
     return files
+
+
+def _no_table_message(folder: Path, reg: Registry) -> str:
+    """What a folder with no table of the schema holds, and what it should (exit 2)."""
+    seen = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    shown = ", ".join(seen[:20]) + (f" and {len(seen) - 20} more" if len(seen) > 20 else "")
+    hints = []
+    for p in seen:
+        stem, _, suffix = p.rpartition(".")
+        if stem.lower() in reg.tables and f".{suffix.lower()}" in SUFFIXES:
+            hints.append(f"{p} → {stem.lower()}.{suffix.lower()}")
+    hint = f"; names are lower-case: rename {', '.join(hints)}" if hints else ""
+    return (
+        f"no table of the exchange schema in {folder} (saw: {shown or 'nothing'}); a table's file "
+        f"is <table>.parquet, .csv or .xlsx, e.g. persons.csv{hint}"
+    )
 
 
 def dataset_from_frames(
@@ -303,6 +327,15 @@ def load_table(
             values, bad, reason = via_uniques(cells, lambda x, c=column, f=conv: f(x, c))
         else:
             values, bad, reason = CONVERTERS[column.kind](cells, column)
+        if cells.dtype == object:  # a workbook's error cells (#VALUE!, impossible dates)
+            errors = cells.map(lambda v: isinstance(v, ExcelError), na_action="ignore")
+            errors = errors.astype("boolean").fillna(False).to_numpy(dtype=bool)
+            if errors.any():
+                _mark(failing_col, errors, len(reasons))
+                reasons.append(
+                    f"error cell in the workbook (#VALUE!, #N/A or a date Excel "
+                    f"cannot show)|{column.name}"
+                )
         if not column.optional:
             empty = is_empty(cells)
             if column.kind == "bool":

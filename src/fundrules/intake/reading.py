@@ -7,19 +7,25 @@ loader quarantines. Whole-file problems raise :class:`DataError` naming the file
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
+import warnings
+import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import DataError
+from .limits import ReadLimits, too_large
 
 SUFFIXES = (".parquet", ".csv", ".xlsx")
 
@@ -64,20 +70,111 @@ def detect_encoding(data: bytes) -> str:
     return "gb18030"
 
 
-def read_table_file(path: Path) -> RawTable:
+@dataclass(frozen=True)
+class ExcelError:
+    """A workbook cell holding an error (``#VALUE!``, ``#N/A``, or a date Excel cannot show)."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass
+class _Scan:
+    digest: str
+    size: int
+    encoding: str | None
+    blank: bool
+    head: bytes
+
+
+def _scan(path: Path, text: bool, max_line: int | None = None) -> _Scan:
+    """One streaming pass: SHA-256, size, whether the file is blank, its first 64 KiB, and for
+    text whether it is UTF-8 (else a second pass checks GB18030) — never the whole file in
+    memory."""
+    h = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    utf8_ok = True
+    size, blank, head = 0, True, b""
+    line_start, longest = 0, 0  # offset where the current line began; the longest line seen
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+            if text:
+                ends = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10) + size
+                if len(ends):
+                    starts = np.concatenate(([line_start], ends[:-1] + 1))
+                    longest = max(longest, int((ends - starts).max()))
+                    line_start = int(ends[-1]) + 1
+                if max_line is not None and size + len(chunk) - line_start > max_line:
+                    longest = size + len(chunk) - line_start
+                if max_line is not None and longest > max_line:
+                    raise too_large(
+                        "a line is longer than the limit; bytes", longest, max_line, "line_bytes"
+                    )
+            if len(head) < 65536:
+                head += chunk[: 65536 - len(head)]
+            blank = blank and not chunk.strip()
+            if text and utf8_ok:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+            size += len(chunk)
+    encoding = None
+    if text:
+        try:
+            utf8_ok = utf8_ok and not utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_ok = False
+        if utf8_ok:
+            encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+        else:
+            _check_gb18030(path)
+            encoding = "gb18030"
+    return _Scan(h.hexdigest(), size, encoding, blank, head)
+
+
+def _check_gb18030(path: Path) -> None:
+    dec = codecs.getincrementaldecoder("gb18030")()
+    offset = 0
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    digest = hashlib.sha256(data).hexdigest()
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                dec.decode(chunk)
+                offset += len(chunk)
+        dec.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            "text is neither UTF-8 nor GBK/GB18030 "
+            f"(undecodable byte at offset {offset + exc.start})"
+        ) from None
+
+
+def read_table_file(path: Path, limits: ReadLimits | None = None) -> RawTable:
+    """Read one table file within ``limits`` (default: :meth:`ReadLimits.from_env`)."""
+    limits = limits or ReadLimits.from_env()
     suffix = path.suffix.lower()
     try:
+        size = path.stat().st_size
+        if size > limits.file_bytes:
+            raise too_large("file size in bytes", size, limits.file_bytes, "file_bytes")
+        scan = _scan(path, text=suffix == ".csv", max_line=limits.line_bytes)
         if suffix == ".csv":
-            return _read_csv(path, data, digest)
+            return _read_csv(path, scan, limits)
         if suffix == ".parquet":
-            return _read_parquet(path, data, digest)
+            return _read_parquet(path, scan, limits)
         if suffix == ".xlsx":
-            return _read_xlsx(path, data, digest)
+            return _read_xlsx(path, scan, limits)
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    except MemoryError:
+        raise DataError(
+            "the file does not fit in memory: split it, or take it in through the store "
+            "(fundrules intake)",
+            file=str(path),
+        ) from None
     except DataError as exc:
         if exc.file is None:
             raise DataError(exc.message, file=str(path), column=exc.column, row=exc.row) from None
@@ -85,11 +182,26 @@ def read_table_file(path: Path) -> RawTable:
     raise DataError(f"unknown file format {suffix}", file=str(path))
 
 
-def _read_csv(path: Path, data: bytes, digest: str) -> RawTable:
-    if not data.strip():
+def _check_cells(table: pa.Table, limits: ReadLimits) -> None:
+    """Rows and the largest text cell of an Arrow table against the limits."""
+    if table.num_rows > limits.rows:
+        raise too_large("data rows", table.num_rows, limits.rows, "rows")
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_string(col.type) or pa.types.is_binary(col.type):
+            lengths = pc.binary_length(col)
+            longest = pc.max(lengths).as_py()
+            if longest is not None and longest > limits.cell_bytes:
+                row = int(np.argmax(lengths.to_numpy(zero_copy_only=False))) + 1
+                err = too_large("cell size in bytes", longest, limits.cell_bytes, "cell_bytes")
+                raise DataError(err.message, column=name, row=row)
+
+
+def _read_csv(path: Path, scan: _Scan, limits: ReadLimits) -> RawTable:
+    if scan.blank:
         raise DataError("empty file: not even a header row", file=str(path))
-    encoding = detect_encoding(data)
-    text_head = data[:65536].decode(encoding, errors="ignore")
+    encoding = scan.encoding or "utf-8"
+    digest = scan.digest
+    text_head = scan.head.decode(encoding, errors="ignore")
     header = next(csv.reader(io.StringIO(text_head)), [])
     names = [h.strip() for h in header]
     if not names or all(not n for n in names):
@@ -108,12 +220,12 @@ def _read_csv(path: Path, data: bytes, digest: str) -> RawTable:
 
     def read(threads: bool) -> pa.Table:
         return pacsv.read_csv(
-            io.BytesIO(data),
+            path,
             read_options=pacsv.ReadOptions(
                 encoding="utf8" if encoding.startswith("utf-8") else encoding,
                 column_names=names,
                 skip_rows=1,
-                block_size=1 << 24,
+                block_size=min(max(2 * limits.line_bytes, 1 << 24), (1 << 31) - 1),
                 use_threads=threads,
             ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
@@ -130,7 +242,16 @@ def _read_csv(path: Path, data: bytes, digest: str) -> RawTable:
             broken.clear()
             table = read(False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as exc:
-        raise DataError(f"unreadable CSV: {str(exc).splitlines()[0]}", file=str(path)) from None
+        first = str(exc).splitlines()[0]
+        if "straddl" in first or "block size" in first:
+            raise too_large(
+                "a line is longer than the limit; bytes",
+                limits.line_bytes + 1,
+                limits.line_bytes,
+                "line_bytes",
+            ) from None
+        raise DataError(f"unreadable CSV: {first}", file=str(path)) from None
+    _check_cells(table, limits)
     frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow"))
     if names and names[0].startswith("\ufeff"):
         frame = frame.rename(columns={names[0]: names[0].lstrip("\ufeff")})
@@ -139,16 +260,20 @@ def _read_csv(path: Path, data: bytes, digest: str) -> RawTable:
     bad_numbers = {n for n, _ in broken if n > 0}
     if bad_numbers:
         rows = np.array([r for r in rows if r not in bad_numbers][: len(frame)])
-    return RawTable(path, frame, rows, digest, len(data), encoding, broken)
+    return RawTable(path, frame, rows, digest, scan.size, encoding, broken)
 
 
-def _read_parquet(path: Path, data: bytes, digest: str) -> RawTable:
+def _read_parquet(path: Path, scan: _Scan, limits: ReadLimits) -> RawTable:
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        rows = pq.ParquetFile(path).metadata.num_rows
+        if rows > limits.rows:
+            raise too_large("data rows", rows, limits.rows, "rows")
+        table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise DataError(
             f"unreadable or corrupt Parquet file: {str(exc).splitlines()[0]}", file=str(path)
         ) from None
+    _check_cells(table, limits)
     # dictionary-encoded and decimal columns stay Arrow-backed; the converters read them.
     frame = table.to_pandas(
         types_mapper=_pandas_type,
@@ -160,7 +285,7 @@ def _read_parquet(path: Path, data: bytes, digest: str) -> RawTable:
     for name in frame.columns:
         if isinstance(frame[name].dtype, pd.CategoricalDtype):
             frame[name] = frame[name].astype("str")
-    return RawTable(path, frame, np.arange(1, len(frame) + 1), digest, len(data))
+    return RawTable(path, frame, np.arange(1, len(frame) + 1), scan.digest, scan.size)
 
 
 def _pandas_type(t: pa.DataType) -> object:
@@ -173,14 +298,66 @@ def _pandas_type(t: pa.DataType) -> object:
     return None
 
 
-def _read_xlsx(path: Path, data: bytes, digest: str) -> RawTable:
+def _read_xlsx(path: Path, scan: _Scan, limits: ReadLimits) -> RawTable:
+    """The first sheet, streamed row by row (openpyxl read-only), within the limits: the
+    workbook's expansion is checked before any XML is parsed. Error cells (``#VALUE!``, a date
+    Excel cannot show) become :class:`ExcelError` so that the loader quarantines their row."""
+    import openpyxl
+
     try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object, engine="openpyxl")
+        with zipfile.ZipFile(path) as z:
+            expanded = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DataError(f"unreadable or corrupt Excel file: {exc}", file=str(path)) from None
+    if expanded > limits.xlsx_bytes:
+        raise too_large("uncompressed workbook bytes", expanded, limits.xlsx_bytes, "xlsx_bytes")
+    ratio = expanded / max(scan.size, 1)
+    if ratio > limits.expansion:
+        raise too_large("workbook expansion ratio", round(ratio, 1), limits.expansion, "expansion")
+    header: list[str] | None = None
+    rows: list[list[object]] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's warnings quote cell values (ids)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                ws = wb.worksheets[0]
+                for cells in ws.iter_rows():
+                    values = [_excel_value(c, limits) for c in cells]
+                    if header is None:
+                        header = [
+                            str(v).strip() if v is not None else f"Unnamed: {i}"
+                            for i, v in enumerate(values)
+                        ]
+                        continue
+                    if len(rows) >= limits.rows:
+                        raise too_large("data rows", len(rows) + 1, limits.rows, "rows")
+                    rows.append(values)
+            finally:
+                wb.close()
+    except DataError:
+        raise
     except Exception as exc:  # openpyxl raises many types for corrupt workbooks
         raise DataError(
-            f"unreadable or corrupt Excel file: {type(exc).__name__}: {exc}", file=str(path)
+            f"unreadable or corrupt Excel file: {type(exc).__name__}", file=str(path)
         ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if frame.columns.empty:
+    if not header or all(h.startswith("Unnamed: ") for h in header):
         raise DataError("empty sheet: not even a header row", file=str(path))
-    return RawTable(path, frame, np.arange(1, len(frame) + 1), digest, len(data))
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()  # trailing empty rows are formatting, not data
+    width = len(header)
+    frame = pd.DataFrame([(r + [None] * width)[:width] for r in rows], columns=header, dtype=object)
+    return RawTable(path, frame, np.arange(1, len(frame) + 1), scan.digest, scan.size)
+
+
+def _excel_value(cell: object, limits: ReadLimits) -> object:
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "e":
+        return ExcelError(str(value))
+    if isinstance(value, str) and len(value) > limits.cell_bytes:
+        raise too_large("cell size in characters", len(value), limits.cell_bytes, "cell_bytes")
+    if isinstance(value, datetime):
+        return pd.Timestamp(value)
+    if isinstance(value, date | time):
+        return pd.Timestamp(value) if isinstance(value, date) else value
+    return value

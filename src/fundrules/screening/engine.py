@@ -84,6 +84,24 @@ def build_parameters(
     return ps
 
 
+def check_parameters(
+    params: Mapping[str, Any] | str | Path | None = None, *, registry: Any = None
+) -> ParameterSet:
+    """The plugins' parameter files and ``params`` read and every value type-checked, before any
+    data are read (a bad one raises :class:`ParameterError`, exit 2 in the CLI)."""
+    from fundrules.plugins import get_registry
+
+    reg = registry or get_registry()
+    sources: list[Any] = [src for _, src in reg.parameter_sources]
+    names = [f"plugin {p}" for p, _ in reg.parameter_sources]
+    if params is not None:
+        sources.append(params)
+        names.append("parameters")
+    pset = build_parameters(reg.indicators, sources, names)
+    pset.validate({code: ind.params for code, ind in reg.indicators.items()})
+    return pset
+
+
 def resolve_codes(indicators: str | Iterable[str], known: Iterable[str]) -> list[str]:
     """The indicator codes asked for, checked against the registered ones.
 
@@ -112,12 +130,7 @@ def _prepare(
         chosen = list(all_inds.values())
     else:
         chosen = [all_inds[c] for c in resolve_codes(indicators, all_inds)]
-    sources: list[Any] = [src for _, src in reg.parameter_sources]
-    names = [f"plugin {p}" for p, _ in reg.parameter_sources]
-    if params is not None:
-        sources.append(params)
-        names.append("parameters")
-    pset = build_parameters(all_inds, sources, names)
+    pset = check_parameters(params, registry=reg)
     versions = {name: info.version for name, info in reg.plugins.items()}
     return chosen, pset, versions
 

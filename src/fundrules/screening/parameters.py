@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
+from fundrules.config_files import load_yaml
 from fundrules.errors import InputError
 from fundrules.money import fen_from_yuan, yuan_text
 
@@ -178,6 +179,28 @@ class ParameterSet:
                     layer.clear()
                     layer[None] = value
 
+    def validate(self, known: Mapping[str, type[Params]]) -> None:
+        """Every value given, checked against its parameter's type now, before any work: an
+        ill-typed value is a :class:`ParameterError` naming indicator, parameter and date."""
+        for code, names in self._layers.items():
+            model = known[code]
+            specs = parameter_specs(model)
+            base = {
+                n: (s.dated_values[max(s.dated_values)] if s.dated_values else s.default)
+                for n, s in specs.items()
+            }
+            for name, values in names.items():
+                for when, value in values.items():
+                    try:
+                        model(**{**base, name: value})
+                    except Exception as exc:
+                        at = f" (from {when.isoformat()})" if when is not None else ""
+                        first = str(exc).splitlines()
+                        why = first[-1].strip() if first else type(exc).__name__
+                        raise ParameterError(
+                            f"{code}.{name}{at}: invalid value {value!r}: {why}"
+                        ) from None
+
     def add_file(self, path: str | Path, known: Mapping[str, type[Params]]) -> None:
         self.add(read_parameter_file(path), known, str(path))
 
@@ -235,7 +258,7 @@ def read_parameter_file(path: str | Path) -> Any:
     """The YAML of a parameter file (an empty file is no overrides)."""
     p = Path(path)
     try:
-        return yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        return load_yaml(p) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ParameterError(f"{p}: cannot read parameters: {exc}") from None
 
