@@ -20,17 +20,10 @@ LOOPING_PATTERN = "((a*)*)*b"
 
 
 def test_a_crash_inside_the_engine_becomes_a_clear_error_and_the_caller_survives(core_registry):
-    config = {
-        "rules": {
-            "region.problem_type.odd": {
-                "pri": 1,
-                "all": [{"m": {"$mt": {"indicator_name": SEGFAULT_PATTERN}}}],
-                "assign": {"problem_type": "process"},
-            }
-        }
-    }
+    # the rules' checks refuse such a pattern (D48); the engine adapter must survive one anyway
+    rules = {"x": {"odd": {"pri": 1, "all": [{"m": {"$mt": {"indicator": SEGFAULT_PATTERN}}}]}}}
     with pytest.raises(ClassificationEngineError, match=r"crashed .*SIGSEGV") as caught:
-        classify(frame(suspicion()), config, discovered=date(2025, 9, 26), registry=core_registry)
+        RuleEngine(rules).evaluate("x", [{"indicator": "a"}])
     assert "only its worker process" in str(caught.value)
     # this process is alive and the next classification works
     s = classify(frame(suspicion()), discovered=date(2025, 9, 26), registry=core_registry)

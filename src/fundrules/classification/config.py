@@ -30,7 +30,7 @@ class EngineSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     chunk_size: int = Field(default=2000, ge=1)
-    timeout_seconds: float = Field(default=60.0, gt=0)
+    timeout_seconds: float = Field(default=60.0, gt=0, le=3600)  # an hour at most (D48)
     max_messages_per_worker: int = Field(default=100_000, ge=1)
 
 

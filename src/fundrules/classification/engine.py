@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import queue
 import signal
 import subprocess
@@ -118,6 +119,7 @@ class RuleEngine:
         cmd = [sys.executable, "-P", str(WORKER)]
         proc = subprocess.Popen(
             cmd,
+            env={**os.environ, "FUNDRULES_ENGINE_PARENT": str(os.getpid())},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -15,7 +15,11 @@ crash of the C code kills this process only; the parent turns that into a clear 
 """
 
 import json
+import os
+import signal
 import sys
+import threading
+import time
 
 from durable import engine
 
@@ -48,7 +52,32 @@ def _answer(stream, payload):
     stream.flush()
 
 
+def _die_with_parent():
+    """The worker must not outlive its parent (it may be busy in the engine's C code, holding
+    the CPU): on Linux the kernel kills it when the parent dies (PR_SET_PDEATHSIG); elsewhere, or
+    if the parent died before that was set, a thread watching the parent's pid ends it."""
+    parent = int(os.environ.get("FUNDRULES_ENGINE_PARENT", "0") or 0)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if parent and os.getppid() != parent:
+        os._exit(1)
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent if parent else os.getppid() == 1:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
+    _die_with_parent()
     # UTF-8 whatever the locale; answers go to the real stdout only, anything the engine prints
     # goes to stderr.
     sys.stdin.reconfigure(encoding="utf-8")

@@ -95,15 +95,11 @@ class Classification:
         }
 
 
-def check_config(config: ConfigLike = None, *, registry: Any = None) -> ClassificationConfig:
+def check_config(config: ConfigLike = None, *, registry: Registry) -> ClassificationConfig:
     """Everything about a classification configuration that can be checked without suspicions —
     the file, its keys, the rules (``$mt`` patterns included), routing and the holiday calendar —
     so that ``screen --classify`` refuses a bad one before any work (exit 2)."""
     cfg = load_config(config)
-    if registry is None:
-        from fundrules.plugins import get_registry
-
-        registry = get_registry()
     build_rule_book(
         registry.classification_rules,
         overrides={**routing_rules(cfg.routing), **cfg.rules},
@@ -131,6 +127,7 @@ def classify(
     """
     suspicions = _suspicions_of(result)
     cfg = load_config(config)
+    calendar = cfg.calendar()  # checked now, whether or not a report falls due
     catalog = problem_type_catalog(registry.problem_types)
     book = build_rule_book(
         registry.classification_rules,
@@ -157,7 +154,7 @@ def classify(
         out[RULE_COLUMNS[aspect]] = pd.Series(decided[RULE_COLUMNS[aspect]], dtype=object)
     is_major = (out["major_grade"] != "none").to_numpy()
     if is_major.any():
-        due = cfg.calendar().add_working_days(found, cfg.report_working_days)
+        due = calendar.add_working_days(found, cfg.report_working_days)
     out["report_due"] = pd.Series(
         np.where(is_major, due.isoformat() if due else "", ""), dtype=object
     )

@@ -359,6 +359,7 @@ def _check_expression(expr: Any, where: str, params: Mapping[str, Any], readable
                 f"{where}: pattern {value!r} uses a backslash, which the engine ignores "
                 "silently; write a class such as [.] instead"
             )
+        check_pattern(value, where)
     elif op in _NUMERIC_OPS and kind != "number":
         raise RulesError(f"{where}: {op} compares a number field; {fname!r} is {kind}")
     if kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
@@ -368,6 +369,79 @@ def _check_expression(expr: Any, where: str, params: Mapping[str, Any], readable
     if kind == "bool" and not isinstance(value, bool):
         raise RulesError(f"{where}: {fname!r} is true/false, compared with {value!r}")
     return {fname: value} if op == "$eq" else {op: {fname: value}}
+
+
+MAX_PATTERN_LENGTH = 200
+MAX_PATTERN_NESTING = 3
+_QUANTIFIERS = "*+?{"
+
+
+def check_pattern(pattern: str, where: str = "pattern") -> None:
+    """Refuse a ``$mt`` pattern that could make the engine loop (docs/decisions.md D48): longer
+    than :data:`MAX_PATTERN_LENGTH`, groups nested deeper than :data:`MAX_PATTERN_NESTING`, a
+    repeated group that itself repeats (``(a*)*``, ``(a+|b)+``), or a quantifier on a quantifier."""
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise RulesError(
+            f"{where}: pattern of {len(pattern)} characters; at most {MAX_PATTERN_LENGTH}"
+        )
+    # per open group: does it contain a quantifier?
+    stack: list[bool] = []
+    depth = 0
+    i, n = 0, len(pattern)
+    prev_quantified = False  # the previous item ended with a quantifier
+    while i < n:
+        ch = pattern[i]
+        if ch == "[":  # a class: its characters are literal
+            j = pattern.find("]", i + 2 if pattern[i + 1 : i + 2] == "]" else i + 1)
+            i = (j if j >= 0 else n - 1) + 1
+            prev_quantified = False
+            continue
+        if ch == "(":
+            stack.append(False)
+            depth = max(depth, len(stack))
+            if depth > MAX_PATTERN_NESTING:
+                raise RulesError(
+                    f"{where}: pattern {pattern!r} nests groups more than "
+                    f"{MAX_PATTERN_NESTING} deep"
+                )
+            prev_quantified = False
+            i += 1
+            continue
+        if ch == ")":
+            inner = stack.pop() if stack else False
+            i += 1
+            if i < n and pattern[i] in _QUANTIFIERS:
+                if inner:
+                    raise RulesError(
+                        f"{where}: pattern {pattern!r} repeats a group that itself repeats "
+                        "(such as (a*)*), which can make the engine run for ever"
+                    )
+                if stack:
+                    stack[-1] = True
+                i = _skip_quantifier(pattern, i)
+                prev_quantified = True
+            else:
+                if inner and stack:
+                    stack[-1] = True
+                prev_quantified = False
+            continue
+        if ch in _QUANTIFIERS:
+            if prev_quantified:
+                raise RulesError(f"{where}: pattern {pattern!r} has a quantifier on a quantifier")
+            if stack:
+                stack[-1] = True
+            i = _skip_quantifier(pattern, i)
+            prev_quantified = True
+            continue
+        prev_quantified = False
+        i += 1
+
+
+def _skip_quantifier(pattern: str, i: int) -> int:
+    if pattern[i] == "{":
+        j = pattern.find("}", i)
+        return j + 1 if j >= 0 else i + 1
+    return i + 1
 
 
 def _operand(operand: Any, where: str, params: Mapping[str, Any]) -> Any:

@@ -40,6 +40,8 @@ def via_uniques(raw: pd.Series, convert: Callable[[pd.Series], Converted]) -> Co
     out = values.take(take)
     out.index = raw.index
     out = out.where(has, False) if pd.api.types.is_bool_dtype(out.dtype) else out.where(has)
+    if not isinstance(reason, str):
+        reason = np.asarray(reason, dtype=object)[take]
     return out, np.where(has, bad[take], False), reason
 
 
@@ -130,7 +132,9 @@ def to_date(raw: pd.Series, column: Column) -> Converted:
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         tz = getattr(raw.dtype, "tz", None)
         values = raw.dt.tz_localize(None) if tz is not None else raw
-        return values.astype("datetime64[s]"), np.zeros(len(raw), dtype=bool), ""
+        timed = (values.notna() & (values != values.dt.normalize())).to_numpy(dtype=bool)
+        reasons = np.where(timed, TIME_OF_DAY, "").astype(object)
+        return values.astype("datetime64[s]").where(~timed), timed, reasons
     if raw.dtype == object:
         # Excel/Parquet objects: datetime, date, or text
         stamps = raw.map(lambda v: v if hasattr(v, "year") else None, na_action="ignore")
@@ -141,12 +145,21 @@ def to_date(raw: pd.Series, column: Column) -> Converted:
     text = text.astype("str").str.strip()
     parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     has_stamp = stamps.notna().to_numpy(dtype=bool)
+    timed = np.zeros(len(raw), dtype=bool)
     if has_stamp.any():
         parsed = parsed.astype("datetime64[ns]")
         parsed[has_stamp] = pd.to_datetime(stamps[has_stamp].astype(str).str.slice(0, 10))
+        timed[has_stamp] = [
+            any(getattr(v, a, 0) for a in ("hour", "minute", "second", "microsecond"))
+            for v in stamps[has_stamp]
+        ]
     nonempty = ~is_empty(raw)
-    bad = nonempty & parsed.isna().to_numpy(dtype=bool)
-    return parsed.astype("datetime64[s]"), bad, "not a date (YYYY-MM-DD)"
+    bad = nonempty & (parsed.isna().to_numpy(dtype=bool) | timed)
+    reasons = np.where(timed, TIME_OF_DAY, "not a date (YYYY-MM-DD)").astype(object)
+    return parsed.astype("datetime64[s]"), bad, reasons
+
+
+TIME_OF_DAY = "a timestamp with a time of day in a date column: give the date only"
 
 
 def to_period(raw: pd.Series, column: Column) -> Converted:

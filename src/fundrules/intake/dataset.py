@@ -184,6 +184,16 @@ def dataset_files(
             files[name] = f
     if not files and tables is None:
         raise DataError(_no_table_message(folder, reg))
+    inside = folder.resolve()
+    for name, f in files.items():
+        target = f.resolve()
+        if not target.is_relative_to(inside):
+            # a dataset is what its folder holds: a link out of it is refused (D49)
+            raise DataError(
+                f"table {name} is a link to a file outside the dataset folder ({target}); "
+                "copy the file into the folder",
+                file=str(f),
+            )
     for name, f in reg.reference_files(month).items():
         if name in wanted and name not in files and f.is_file():
             files[name] = f

@@ -85,13 +85,11 @@ def build_parameters(
 
 
 def check_parameters(
-    params: Mapping[str, Any] | str | Path | None = None, *, registry: Any = None
+    params: Mapping[str, Any] | str | Path | None = None, *, registry: Registry
 ) -> ParameterSet:
     """The plugins' parameter files and ``params`` read and every value type-checked, before any
     data are read (a bad one raises :class:`ParameterError`, exit 2 in the CLI)."""
-    from fundrules.plugins import get_registry
-
-    reg = registry or get_registry()
+    reg = registry
     sources: list[Any] = [src for _, src in reg.parameter_sources]
     names = [f"plugin {p}" for p, _ in reg.parameter_sources]
     if params is not None:
