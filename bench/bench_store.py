@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -57,6 +59,9 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+DEADLINE: float | None = None  # epoch seconds: a step still running then is stopped
+
+
 def run_child(*args: str) -> dict:
     """Run one step in a fresh process; its JSON answer plus wall seconds and tree peak MB."""
     proc = subprocess.Popen(
@@ -64,6 +69,7 @@ def run_child(*args: str) -> dict:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     peak = [0]
     done = threading.Event()
@@ -76,7 +82,14 @@ def run_child(*args: str) -> dict:
     sampler = threading.Thread(target=sample, daemon=True)
     t0 = time.perf_counter()
     sampler.start()
-    out, err = proc.communicate()
+    try:
+        left = None if DEADLINE is None else max(1.0, DEADLINE - time.time())
+        out, err = proc.communicate(timeout=left)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the step and its workers
+        proc.communicate()
+        done.set()
+        raise RuntimeError(f"step {args[0]} stopped at the deadline") from None
     wall = time.perf_counter() - t0
     done.set()
     sampler.join()
@@ -177,20 +190,14 @@ def child_one_shot(city: Path, out: Path) -> dict:
 # -- the driver ------------------------------------------------------------------------------
 
 
-def ensure_city(n: int, out: Path) -> Path:
+def bench_size(n: int, out: Path, dask: bool, one_shot: bool, e: dict) -> dict:
+    """Fill ``e`` step by step (the caller saves it after each step)."""
     city = out / f"city-{n}"
     if not (city / "truth.csv").exists():
-        from bench_screen import run_child as screen_child
-
-        screen_child("generate", str(n), str(city))
-    return city
-
-
-def bench_size(n: int, out: Path, dask: bool, one_shot: bool) -> dict:
-    city = ensure_city(n, out)
+        e["generate"] = run_child("generate", str(n), str(city))
     store = out / f"store-{n}"
     shutil.rmtree(store, ignore_errors=True)
-    e: dict = {"pyarrow": run_child("pyarrow", str(city))}
+    e["pyarrow"] = run_child("pyarrow", str(city))
     e["intake"] = run_child("intake", str(city), str(store))
     e["screen"] = run_child("screen", str(store), str(out / f"sus-store-{n}"), "local")
     if dask:
@@ -201,6 +208,19 @@ def bench_size(n: int, out: Path, dask: bool, one_shot: bool) -> dict:
         e["one_shot"] = run_child("oneshot", str(city), str(out / f"sus-one-{n}"))
         e["one_shot_equal"] = _same(out / f"sus-store-{n}", out / f"sus-one-{n}")
     return e
+
+
+class _Saving(dict):
+    """A step's results, saved to the report file as each step ends."""
+
+    def __init__(self, entry: dict, path: Path, report: dict) -> None:
+        super().__init__()
+        self.entry, self.path, self.report = entry, path, report
+
+    def __setitem__(self, key: str, value: object) -> None:
+        super().__setitem__(key, value)
+        self.entry[key] = value
+        self.path.write_text(json.dumps(self.report, indent=2, default=str))
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -261,12 +281,17 @@ def main() -> None:
     ap.add_argument("--dask", type=int, nargs="*", default=[], help="sizes also run on Dask")
     ap.add_argument("--one-shot", action="store_true")
     ap.add_argument("--write-results", action="store_true")
+    ap.add_argument("--deadline", type=float, help="epoch seconds: stop a step still running")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         kind, *rest = args.child
         p = [Path(r) for r in rest]
-        if kind == "pyarrow":
+        if kind == "generate":
+            from bench_screen import child_generate
+
+            answer = child_generate(int(rest[0]), p[1])
+        elif kind == "pyarrow":
             answer = child_pyarrow(p[0])
         elif kind == "intake":
             answer = child_intake(p[0], p[1])
@@ -278,12 +303,20 @@ def main() -> None:
             answer = child_one_shot(p[0], p[1])
         print(json.dumps(answer, default=str))
         return
+    global DEADLINE
+    DEADLINE = args.deadline
     args.out.mkdir(parents=True, exist_ok=True)
     report_file = args.out / "store-report.json"
     report = json.loads(report_file.read_text()) if report_file.exists() else {"sizes": {}}
     for n in args.persons:
-        report["sizes"][str(n)] = bench_size(n, args.out, n in args.dask, args.one_shot)
-        report_file.write_text(json.dumps(report, indent=2, default=str))
+        entry: dict = {}
+        report["sizes"][str(n)] = entry
+        try:
+            bench_size(
+                n, args.out, n in args.dask, args.one_shot, _Saving(entry, report_file, report)
+            )
+        finally:
+            report_file.write_text(json.dumps(report, indent=2, default=str))
         print(render(report), flush=True)
     if args.write_results:
         (HERE / "STORE-RESULTS.md").write_text(render(report), encoding="utf-8")
