@@ -52,7 +52,7 @@ def format_periods(months: pd.Series) -> pd.Series:
     return (years + "-" + mon).astype("str")
 
 
-def parse_periods(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_periods(texts: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Month numbers of a Series of ``YYYY-MM`` texts, and a mask of the cells that are not periods."""
     s = texts.astype("string").str.strip()
     parts = s.str.extract(r"^(\d{4})-(\d{2})$")

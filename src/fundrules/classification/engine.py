@@ -204,7 +204,8 @@ class RuleEngine:
             raise ClassificationEngineError(
                 f"the durable-rules engine refused the work while {doing}: {answer.get('error')}"
             )
-        return answer
+        reply: dict[str, Any] = answer
+        return reply
 
 
 def _with_actions(rules: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

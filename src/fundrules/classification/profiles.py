@@ -204,7 +204,8 @@ def joined_lists(frame: pd.DataFrame, keys: list[str], column: str) -> pd.DataFr
     lists = grouped[f"{column}_list"]
     separator = pa.scalar(",", lists.type.value_type)
     out[column] = pc.binary_join(lists, separator).to_pandas()
-    return out
+    frame: pd.DataFrame = out
+    return frame
 
 
 def _concentration(s: pd.DataFrame, links: pd.DataFrame, kind: str) -> np.ndarray:

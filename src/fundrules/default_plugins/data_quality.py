@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -254,7 +255,7 @@ def duplicate_payment(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     )
 
 
-INDICATORS: tuple[Indicator, ...] = (
+INDICATORS: tuple[Indicator[Any], ...] = (
     invalid_person_id,
     id_profile_mismatch,
     unknown_person,
@@ -264,7 +265,7 @@ INDICATORS: tuple[Indicator, ...] = (
 
 
 @hookimpl
-def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
+def fundrules_register_indicators(register: Callable[[Indicator[Any]], None]) -> None:
     for ind in INDICATORS:
         register(ind)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -439,7 +440,7 @@ def low_deposit_rate(ctx: ScreeningContext, p: DepositRateParams) -> pd.DataFram
     return _account_hits(bad, pd.Series(0, index=bad.index), ["interest_rate", "minimum_rate"])
 
 
-INDICATORS: tuple[Indicator, ...] = (
+INDICATORS: tuple[Indicator[Any], ...] = (
     business_ledger_mismatch,
     report_ledger_mismatch,
     report_arithmetic,
@@ -452,7 +453,7 @@ INDICATORS: tuple[Indicator, ...] = (
 
 
 @hookimpl
-def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
+def fundrules_register_indicators(register: Callable[[Indicator[Any]], None]) -> None:
     for ind in INDICATORS:
         register(ind)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -389,7 +390,7 @@ def fundrules_register_tables(register: Callable[[Table], None]) -> None:
 
 
 @hookimpl
-def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
+def fundrules_register_indicators(register: Callable[[Indicator[Any]], None]) -> None:
     for ind in (
         late_submission,
         changed_submission,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -124,7 +125,7 @@ def fundrules_register_tables(register: Callable[[Table], None]) -> None:
 
 
 @hookimpl
-def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
+def fundrules_register_indicators(register: Callable[[Indicator[Any]], None]) -> None:
     register(unapproved_rules)
 
 

@@ -6,21 +6,22 @@ for every table, always (exchange-schema.md, "What the library owes the data").
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from fundrules.period import format_period, last_day, parse_period
-from fundrules.schema import Table
+from fundrules.schema import Column, Table
 from fundrules.schema.identifiers import ric_profile, ric_valid
 
-from .convert import CONVERTERS, is_empty, to_code, via_uniques
+from .convert import CONVERTERS, Converted, is_empty, to_code, via_uniques
 from .errors import DataError, check_row_accounting
 from .limits import ReadLimits
 from .manifest import FileRecord, Manifest, now_cst
@@ -131,7 +132,7 @@ def load_dataset(
     # one table at a time: its raw cells are released before the next file is read
     records: list[FileRecord] = []
     ds = _build(
-        {name: (lambda f=f: read_table_file(f, limits)) for name, f in files.items()},
+        {name: functools.partial(read_table_file, f, limits) for name, f in files.items()},
         month,
         reg,
         on_read=lambda name, raw, acc: records.append(file_record(name, raw, acc)),
@@ -244,7 +245,17 @@ def dataset_from_frames(
         raws[name] = RawTable(
             Path(f"<{name}>"), frame.reset_index(drop=True), np.arange(1, len(frame) + 1), "", 0
         )
-    return _build({name: (lambda r=raw: r) for name, raw in raws.items()}, month, reg)
+    return _build({name: functools.partial(_given, raw) for name, raw in raws.items()}, month, reg)
+
+
+def _given(raw: RawTable) -> RawTable:
+    return raw
+
+
+def _convert_as(
+    convert: Callable[[pd.Series, Column], Converted], column: Column, cells: pd.Series
+) -> Converted:
+    return convert(cells, column)
 
 
 def _parse_period_arg(period: str) -> int:
@@ -258,11 +269,11 @@ def _build(
     sources: Mapping[str, Callable[[], RawTable]],
     month: int,
     reg: Registry,
-    on_read: Callable[[str, RawTable, dict], None] | None = None,
+    on_read: Callable[[str, RawTable, dict[str, Any]], None] | None = None,
 ) -> Dataset:
     loaded: dict[str, pd.DataFrame] = {}
     quarantines: list[pd.DataFrame] = []
-    accounting = []
+    accounting: list[dict[str, Any]] = []
     for name, frame, quarantine, acc in validate_tables(sources, reg, on_read):
         loaded[name] = frame
         quarantines.append(quarantine)
@@ -283,8 +294,8 @@ def _build(
 def validate_tables(
     sources: Mapping[str, Callable[[], RawTable]],
     reg: Registry,
-    on_read: Callable[[str, RawTable, dict], None] | None = None,
-) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame, dict]]:
+    on_read: Callable[[str, RawTable, dict[str, Any]], None] | None = None,
+) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame, dict[str, Any]]]:
     """Read and validate one table at a time: ``(name, loaded frame, quarantine, accounting)``.
     Each table's raw cells are released before the next file is read."""
     for name, read in sources.items():
@@ -334,7 +345,7 @@ def load_table(
             values, bad, reason = to_code(cells, column, allowed)
         elif column.kind in ("date", "period", "bool") and cells.dtype != object:
             conv = CONVERTERS[column.kind]
-            values, bad, reason = via_uniques(cells, lambda x, c=column, f=conv: f(x, c))
+            values, bad, reason = via_uniques(cells, functools.partial(_convert_as, conv, column))
         else:
             values, bad, reason = CONVERTERS[column.kind](cells, column)
         if cells.dtype == object:  # a workbook's error cells (#VALUE!, impossible dates)

@@ -297,7 +297,8 @@ class RunWriter:
 
 
 def read_marker_file(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    marker: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return marker
 
 
 def read_marker(out_dir: str | Path) -> dict[str, Any] | None:

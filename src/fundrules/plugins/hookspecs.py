@@ -52,7 +52,7 @@ def fundrules_register_payment_tables(register: Callable[[PaymentTable], None]) 
 
 
 @hookspec
-def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
+def fundrules_register_indicators(register: Callable[[Indicator[Any]], None]) -> None:
     """Register the plugin's indicators: ``register(my_indicator)``."""
 
 

@@ -81,7 +81,7 @@ class Registry:
     plugins: dict[str, PluginInfo] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
     vocabularies: dict[str, frozenset[str]] = field(default_factory=dict)
-    indicators: dict[str, Indicator] = field(default_factory=dict)
+    indicators: dict[str, Indicator[Any]] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)  # prefix -> plugin
     payment_tables: dict[str, PaymentTable] = field(default_factory=dict)
     parameter_sources: list[tuple[str, Mapping[str, Any] | Path]] = field(default_factory=list)
@@ -250,7 +250,7 @@ def build_registry(
     ):
         pass
     # a plugin's indicators are kept only when all of them are acceptable (D13)
-    pending: dict[str, list[Indicator]] = {}
+    pending: dict[str, list[Indicator[Any]]] = {}
     for plugin_name, _ in _call_each(
         reg, "fundrules_register_indicators", register=_indicator_registrar(reg, pending)
     ):
@@ -342,14 +342,14 @@ def _claim_prefix(reg: Registry, plugin: str, prefix: object) -> None:
 
 
 def _indicator_registrar(
-    reg: Registry, pending: dict[str, list[Indicator]]
-) -> Callable[[Indicator], None]:
+    reg: Registry, pending: dict[str, list[Indicator[Any]]]
+) -> Callable[[Indicator[Any]], None]:
     """The register callback of ``fundrules_register_indicators``: it refuses, naming the plugin
     and the code, an indicator whose code lacks the plugin's prefix, whose insurance nobody
     declares, or whose code is taken; accepted ones wait in ``pending`` until the plugin's hook
     returns."""
 
-    def register(thing: Indicator) -> None:
+    def register(thing: Indicator[Any]) -> None:
         plugin = reg.current_plugin
         if not isinstance(thing, Indicator):
             raise TypeError(f"register() takes an Indicator, not {type(thing).__name__}")

@@ -68,7 +68,7 @@ def normalize_person_ids(ids: pd.Series) -> pd.Series:
 
 
 @overload
-def ric_check_characters(ids: str) -> str | None: ...
+def ric_check_characters(ids: str) -> str | None: ...  # type: ignore[overload-overlap]
 @overload
 def ric_check_characters(ids: Iterable[str] | pd.Series) -> pd.Series: ...
 def ric_check_characters(ids: IdsLike) -> Any:
@@ -93,7 +93,7 @@ RIC_CHECKS = ("length", "characters", "birth date", "check character", "province
 
 
 @overload
-def ric_failure(ids: str, not_after: date | None = None) -> str: ...
+def ric_failure(ids: str, not_after: date | None = None) -> str: ...  # type: ignore[overload-overlap]
 @overload
 def ric_failure(ids: Iterable[str] | pd.Series, not_after: date | None = None) -> pd.Series: ...
 def ric_failure(ids: IdsLike, not_after: date | None = None) -> Any:
@@ -128,7 +128,7 @@ def ric_failure(ids: IdsLike, not_after: date | None = None) -> Any:
 
 
 @overload
-def ric_valid(ids: str, not_after: date | None = None) -> bool: ...
+def ric_valid(ids: str, not_after: date | None = None) -> bool: ...  # type: ignore[overload-overlap]
 @overload
 def ric_valid(ids: Iterable[str] | pd.Series, not_after: date | None = None) -> pd.Series: ...
 def ric_valid(ids: IdsLike, not_after: date | None = None) -> Any:

@@ -127,4 +127,4 @@ def col(name: str, kind: ColumnKind, **kw: object) -> Column:
         kw.setdefault("refers_to", "person")
     if kind == "employer_id":
         kw.setdefault("refers_to", "employer")
-    return Column(name=name, kind=kind, optional=optional, key=key, **kw)  # type: ignore[arg-type]
+    return Column(name=name, kind=kind, optional=optional, key=key, **kw)

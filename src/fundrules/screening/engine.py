@@ -69,7 +69,7 @@ class ScreenResult:
 
 
 def build_parameters(
-    indicators: Mapping[str, Indicator],
+    indicators: Mapping[str, Indicator[Any]],
     sources: Iterable[Mapping[str, Any] | Path | str],
     origin_names: Iterable[str] | None = None,
 ) -> ParameterSet:
@@ -121,9 +121,9 @@ def _prepare(
     indicators: str | Iterable[str] | None,
     params: Mapping[str, Any] | str | Path | None,
     reg: Registry,
-) -> tuple[list[Indicator], ParameterSet, dict[str, str]]:
+) -> tuple[list[Indicator[Any]], ParameterSet, dict[str, str]]:
     """The chosen indicators, the parameters and the plugin versions of a run."""
-    all_inds: dict[str, Indicator] = reg.indicators
+    all_inds: dict[str, Indicator[Any]] = reg.indicators
     if indicators is None:
         chosen = list(all_inds.values())
     else:
@@ -154,8 +154,8 @@ class RunPlan:
     the run's own suspicions last), the parameters, and the rule set they make."""
 
     registry: Registry
-    indicators: dict[str, Indicator]
-    order: list[Indicator]
+    indicators: dict[str, Indicator[Any]]
+    order: list[Indicator[Any]]
     parameters: ParameterSet
     versions: dict[str, str]
     rules: pd.DataFrame
@@ -193,14 +193,14 @@ def plan_run(
     return RunPlan(registry, dict(registry.indicators), order, pset, versions, rules)
 
 
-def reads_run_suspicions(ind: Indicator) -> bool:
+def reads_run_suspicions(ind: Indicator[Any]) -> bool:
     return RUN_SUSPICIONS in ind.meta.reads
 
 
 def evaluate(
     plan: RunPlan,
     dataset: Dataset,
-    chosen: Iterable[Indicator] | None = None,
+    chosen: Iterable[Indicator[Any]] | None = None,
     *,
     progress: Callable[[str, int, int], None] | None = None,
     handed: Mapping[str, pd.DataFrame] | None = None,
@@ -230,7 +230,12 @@ def evaluate(
             ctx.handed[RUN_SUSPICIONS] = (
                 found if given is None else pd.concat([given, found], ignore_index=True)
             )
-        row = {"indicator": ind.code, "plugin": ind.plugin or "", "status": "ok", "reason": ""}
+        row: dict[str, Any] = {
+            "indicator": ind.code,
+            "plugin": ind.plugin or "",
+            "status": "ok",
+            "reason": "",
+        }
         row.update(seconds=0.0, rows_in=0, hits=0, suspicions=0)
         missing = [t for t in ind.meta.reads if not ctx.has(t)]
         if missing:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +20,7 @@ Area = Literal[
     "income", "expenditure", "management", "value_preservation", "data_quality", "process"
 ]
 Severity = Literal["low", "medium", "high", "critical"]
+Partition = Literal["person", "employer", "provider", "account"]
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 
 
@@ -55,7 +56,7 @@ class IndicatorMeta(BaseModel):
         "(ScreeningContext.payment_tables), when present",
     )
     subject: SubjectKind
-    partition: Literal["person", "employer", "provider", "account"] | None = Field(
+    partition: Partition | None = Field(
         description="key its input can be split by with the same result; None for whole-fund"
     )
     history_months: int | None = Field(
@@ -69,47 +70,94 @@ class IndicatorMeta(BaseModel):
     description: str = ""
 
 
-HitsFunction = Callable[["ScreeningContext", Params], pd.DataFrame]
+P = TypeVar("P", bound=Params)
+
+#: The function of an indicator: the screening context and its resolved parameters → hits.
+HitsFunction = Callable[["ScreeningContext", P], pd.DataFrame]
 
 
 @dataclass(frozen=True)
-class Indicator:
-    """A registered indicator: metadata, parameter model, the function that finds hits."""
+class Indicator(Generic[P]):
+    """A registered indicator: metadata, parameter model, the function that finds hits. Generic
+    over its parameter model, so that a type checker sees ``p.cap_yuan`` in the function."""
 
     meta: IndicatorMeta
-    function: HitsFunction
-    params: type[Params] = NoParams
+    function: Callable[[ScreeningContext, P], pd.DataFrame]
+    params: type[P]
     plugin: str | None = field(default=None, compare=False)
 
     @property
     def code(self) -> str:
         return self.meta.code
 
-    def __call__(self, ctx: ScreeningContext, params: Params) -> pd.DataFrame:
+    def __call__(self, ctx: ScreeningContext, params: P) -> pd.DataFrame:
         return self.function(ctx, params)
 
 
+#: An indicator of any parameter model (the registry holds these).
+AnyIndicator = Indicator[Any]
+
+
+@overload
 def indicator(
     *,
-    params: type[Params] = NoParams,
-    **meta: object,
-) -> Callable[[HitsFunction], Indicator]:
-    """Define an indicator from a function ``(ctx, params) -> hits``.
+    params: type[P],
+    code: str,
+    name_zh: str,
+    name_en: str,
+    insurance: str | None,
+    area: Area,
+    legal_basis: str,
+    reads: Mapping[str, tuple[str, ...]],
+    subject: SubjectKind,
+    partition: Partition | None,
+    severity: Severity = "medium",
+    optional_reads: Mapping[str, tuple[str, ...]] | None = None,
+    reads_payments: bool = False,
+    version: str = "1",
+    description: str | None = None,
+) -> Callable[[Callable[[ScreeningContext, P], pd.DataFrame]], Indicator[P]]: ...
+
+
+@overload
+def indicator(
+    *,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    insurance: str | None,
+    area: Area,
+    legal_basis: str,
+    reads: Mapping[str, tuple[str, ...]],
+    subject: SubjectKind,
+    partition: Partition | None,
+    severity: Severity = "medium",
+    optional_reads: Mapping[str, tuple[str, ...]] | None = None,
+    reads_payments: bool = False,
+    version: str = "1",
+    description: str | None = None,
+) -> Callable[[Callable[[ScreeningContext, NoParams], pd.DataFrame]], Indicator[NoParams]]: ...
+
+
+def indicator(
+    *, params: type[Params] = NoParams, **meta: Any
+) -> Callable[[Callable[[ScreeningContext, Any], pd.DataFrame]], Indicator[Any]]:
+    """Define an indicator from a function ``(ctx, params) -> hits``; ``params`` is its
+    parameter model (a :class:`Params` subclass; none: :class:`NoParams`), the other keywords its
+    :class:`IndicatorMeta` (the description defaults to the function's docstring).
 
     The hits frame has one row per flagged record: ``subject_id``, ``amount_fen`` (money moved by
     that record in the target period, int64 fen; 0 where none), optionally ``insurance``,
     ``subject_type`` and ``severity``, and any other columns as evidence.
     """
-    if "description" not in meta:
-        meta = dict(meta)
 
-    def wrap(fn: HitsFunction) -> Indicator:
-        m = dict(meta)
+    def wrap(fn: Callable[[ScreeningContext, Any], pd.DataFrame]) -> Indicator[Any]:
+        m = {k: v for k, v in meta.items() if k not in ("description", "optional_reads") or v}
         m.setdefault("description", (fn.__doc__ or "").strip())
-        return Indicator(meta=IndicatorMeta(**m), function=fn, params=params)  # type: ignore[arg-type]
+        return Indicator(meta=IndicatorMeta(**m), function=fn, params=params)
 
     return wrap
 
 
-def tables_missing(ind: Indicator, present: Mapping[str, pd.DataFrame]) -> list[str]:
+def tables_missing(ind: AnyIndicator, present: Mapping[str, pd.DataFrame]) -> list[str]:
     return [t for t in ind.meta.reads if t not in present]

@@ -84,13 +84,16 @@ def read_suspicions(path: str | Path) -> pd.DataFrame:
     p = Path(path)
     if p.suffix == ".parquet":
         frame = pq.read_table(p).to_pandas(types_mapper=lambda t: None)
-        frame["amount_at_risk"] = [
-            Decimal(v) if v is not None else Decimal("0.00") for v in frame["amount_at_risk"]
-        ]
+        frame["amount_at_risk"] = pd.Series(
+            [Decimal(v) if v is not None else Decimal("0.00") for v in frame["amount_at_risk"]],
+            index=frame.index,
+            dtype="object",
+        )
     else:
         frame = pd.read_csv(p, dtype=str, keep_default_na=False)
         frame["amount_at_risk"] = [Decimal(v) for v in frame["amount_at_risk"]]
-    return frame.astype({c: "object" for c in frame.columns})
+    out: pd.DataFrame = frame.astype({c: "object" for c in frame.columns})
+    return out
 
 
 def run_summary(result: ScreenResult) -> dict[str, Any]:

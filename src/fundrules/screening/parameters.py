@@ -63,7 +63,7 @@ def param(
     direction in which the threshold is harder to cross: moving it that way never adds suspicions
     (the testing toolkit checks this). ``standing_law`` silences the staleness warning.
     """
-    extra = {
+    extra: dict[str, Any] = {
         "fr_dated": _is_dated(default),
         "fr_stricter": stricter,
         "fr_standing_law": standing_law,
@@ -74,7 +74,8 @@ def param(
     if values:
         extra["fr_values"] = {d.isoformat(): v for d, v in values.items()}
         plain = values[max(values)]
-    return Field(default=plain, description=description, json_schema_extra=extra)
+    field: Any = Field(default=plain, description=description, json_schema_extra=extra)
+    return field
 
 
 @dataclass(frozen=True)
@@ -91,14 +92,16 @@ class ParameterSpec:
 def parameter_specs(model: type[Params]) -> dict[str, ParameterSpec]:
     out = {}
     for name, field in model.model_fields.items():
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        vals = extra.get("fr_values")
+        extra: dict[str, Any] = (
+            field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        )
+        vals: dict[str, Any] | None = extra.get("fr_values")
         out[name] = ParameterSpec(
             name=name,
             description=field.description or "",
             default=field.default,
             dated_values={date.fromisoformat(k): v for k, v in vals.items()} if vals else None,
-            stricter=extra.get("fr_stricter"),  # type: ignore[arg-type]
+            stricter=extra.get("fr_stricter"),
             standing_law=bool(extra.get("fr_standing_law")),
             source=str(extra.get("fr_source") or ""),
         )
@@ -212,7 +215,7 @@ class ParameterSet:
         for name, spec in specs.items():
             values: dict[date | None, Any] = {}
             if spec.dated_values:
-                values.update(spec.dated_values)
+                values.update({d: v for d, v in spec.dated_values.items()})
             else:
                 values[None] = spec.default
             override = self._layers.get(code, {}).get(name)
@@ -220,7 +223,8 @@ class ParameterSet:
                 if None in override:
                     values = {None: override[None]}
                 else:
-                    values = {k: v for k, v in values.items() if k is not None} | dict(override)
+                    kept: dict[date | None, Any] = {k: v for k, v in values.items() if k}
+                    values = kept | {k: v for k, v in override.items()}
             dated = {k: v for k, v in values.items() if k is not None}
             in_force = [d for d in dated if d <= period_start]
             if in_force:
@@ -288,7 +292,8 @@ def with_as_of(
         data = {k: dict(v) if isinstance(v, Mapping) else v for k, v in loaded.items()}
     for code, ind in indicators.items():
         if "as_of" in ind.params.model_fields:
-            entry = data.get(code) if isinstance(data.get(code), dict) else {}
+            found = data.get(code)
+            entry: dict[str, Any] = found if isinstance(found, dict) else {}
             data[code] = {**entry, "as_of": day.isoformat()}
     return data
 

@@ -22,13 +22,13 @@ from .parameters import ParameterSet
 RULE_SET_COLUMNS = ["indicator", "version", "parameters", "fingerprint"]
 
 
-def rule_version(ind: Indicator, versions: Mapping[str, str]) -> str:
+def rule_version(ind: Indicator[Any], versions: Mapping[str, str]) -> str:
     """``<indicator version>/<plugin version>``: either changing is a change of the rule."""
     return f"{ind.meta.version}/{versions.get(ind.plugin or '', '?')}"
 
 
 def rule_set(
-    chosen: Iterable[Indicator],
+    chosen: Iterable[Indicator[Any]],
     pset: ParameterSet,
     period_start: date,
     versions: Mapping[str, str],
@@ -76,7 +76,11 @@ def manifest(frame: pd.DataFrame) -> dict[str, Any]:
     return {
         "fingerprint": fp,
         "rules": [
-            {"indicator": r.indicator, "version": r.version, "parameters": json.loads(r.parameters)}
+            {
+                "indicator": r.indicator,
+                "version": r.version,
+                "parameters": json.loads(str(r.parameters)),
+            }
             for r in frame.itertuples()
         ],
     }

@@ -50,7 +50,7 @@ class HitsError(FundrulesError, ValueError):
 
 def gather(
     hits: pd.DataFrame,
-    ind: Indicator,
+    ind: Indicator[Any],
     period_text: str,
     parameters_json: str,
     rule_version: str,
@@ -129,9 +129,10 @@ def _record_lines(ev: pd.DataFrame) -> list[str]:
     return ev.to_json(orient="records", lines=True, force_ascii=False).splitlines()
 
 
-def evidence_records(evidence: str) -> list[dict]:
+def evidence_records(evidence: str) -> list[dict[str, Any]]:
     """The records of a suspicion's evidence JSON."""
-    return json.loads(evidence).get("records", [])
+    records: list[dict[str, Any]] = json.loads(evidence).get("records", [])
+    return records
 
 
 EVIDENCE_KEY = ["indicator", "subject_type", "subject_id", "period"]

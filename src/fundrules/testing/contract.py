@@ -178,7 +178,7 @@ def _indent(text: str, by: str = "  ") -> str:
 
 
 class _Runner:
-    def __init__(self, ind: Indicator, reg: Registry, period: str) -> None:
+    def __init__(self, ind: Indicator[Any], reg: Registry, period: str) -> None:
         self.ind = ind
         self.reg = reg
         self.own_data = False
@@ -374,7 +374,7 @@ class _Example:
         return f"_Example(\n{self.describe()}\n)"
 
 
-def _tables_for(ind: Indicator, reg: Registry) -> tuple[list[str], list[str]]:
+def _tables_for(ind: Indicator[Any], reg: Registry) -> tuple[list[str], list[str]]:
     """(tables always generated, tables generated or not) for an indicator."""
     required = [t for t in ind.meta.reads if t in reg.tables]
     optional = [t for t in ind.meta.optional_reads if t in reg.tables and t not in required]
@@ -388,7 +388,7 @@ def _tables_for(ind: Indicator, reg: Registry) -> tuple[list[str], list[str]]:
 @st.composite
 def _examples(
     draw: st.DrawFn,
-    ind: Indicator,
+    ind: Indicator[Any],
     reg: Registry,
     period: str,
     max_persons: int,
@@ -626,7 +626,7 @@ class _Check:
                     )
 
 
-def _direction(ind: Indicator, name: str) -> str | None:
+def _direction(ind: Indicator[Any], name: str) -> str | None:
     return parameter_specs(ind.params)[name].stricter
 
 
@@ -676,7 +676,7 @@ def _hypothesis_shrink_limit(seconds: float) -> Iterator[None]:
 
 
 def check_indicator(
-    indicator: Indicator | str,
+    indicator: Indicator[Any] | str,
     *,
     registry: Registry | None = None,
     max_examples: int | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from fundrules.plugin_api import Indicator, Table, hookimpl
 
@@ -28,7 +29,7 @@ def fundrules_register_vocabularies(extend: Callable[[str, Iterable[str]], None]
 
 
 @hookimpl
-def fundrules_register_indicators(register: Callable[[Indicator], None]) -> None:
+def fundrules_register_indicators(register: Callable[[Indicator[Any]], None]) -> None:
     for ind in payments.INDICATORS:
         register(ind)
 

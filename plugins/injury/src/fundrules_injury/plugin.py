@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fundrules.plugin_api import Indicator, PluginContributions
 
 from . import cases, classification, coverage, disability, entitlement, synth, tables
 
-INDICATORS: tuple[Indicator, ...] = (
+INDICATORS: tuple[Indicator[Any], ...] = (
     coverage.insured_after_accident,
     cases.late_application,
     disability.disability_benefit_mismatch,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fundrules.plugin_api import Indicator, PluginContributions
 
 from . import allowance, classification, employers, entitlement, events, leave, synth, tables
 
-INDICATORS: tuple[Indicator, ...] = (
+INDICATORS: tuple[Indicator[Any], ...] = (
     entitlement.male_claimant,
     entitlement.insufficient_contribution,
     events.births_too_close,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -22,7 +23,7 @@ from . import (
     tables,
 )
 
-INDICATORS: tuple[Indicator, ...] = (
+INDICATORS: tuple[Indicator[Any], ...] = (
     external.settled_after_death,
     stays.overlapping_inpatient,
     stays.split_admission,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fundrules.plugin_api import Indicator, PluginContributions
 
 from . import (
@@ -14,7 +16,7 @@ from . import (
     tables,
 )
 
-INDICATORS: tuple[Indicator, ...] = (
+INDICATORS: tuple[Indicator[Any], ...] = (
     entitlement.paid_after_death,
     entitlement.paid_during_incarceration,
     payment_patterns.duplicate_receipt,

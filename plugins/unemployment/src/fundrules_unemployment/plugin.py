@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fundrules.plugin_api import Indicator, PluginContributions
 
 from . import allowance_amount, classification, entitlement, stop_conditions, synth, tables
 
-INDICATORS: tuple[Indicator, ...] = (
+INDICATORS: tuple[Indicator[Any], ...] = (
     stop_conditions.paid_while_employed,
     entitlement.exceeds_entitlement,
     entitlement.insufficient_contribution,
