@@ -349,8 +349,8 @@ def load_table(
         else:
             values, bad, reason = CONVERTERS[column.kind](cells, column)
         if cells.dtype == object:  # a workbook's error cells (#VALUE!, impossible dates)
-            errors = cells.map(lambda v: isinstance(v, ExcelError), na_action="ignore")
-            errors = errors.astype("boolean").fillna(False).to_numpy(dtype=bool)
+            is_error = cells.map(lambda v: isinstance(v, ExcelError), na_action="ignore")
+            errors = is_error.astype("boolean").fillna(False).to_numpy(dtype=bool)
             if errors.any():
                 _mark(failing_col, errors, len(reasons))
                 reasons.append(
