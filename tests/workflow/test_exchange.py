@@ -180,6 +180,8 @@ def test_receive_feedback_and_back(world, dispatched):
         assert signatures.returncode == 0, signatures.stderr
     kinds = [k for k, _ in _audit(region)]
     assert "package_out" in kinds and "package_in" in kinds and kinds.count("action") >= 4
+    applied = [e for k, e in _audit(region) if k == "action" and e.get("package")]
+    assert [e["action"] for e in applied] == ["receive", "feedback"]  # the agency's, signed there
     assert [k for k, _ in _audit(agency)] == [
         "action", "action", "package_in",  # two cases received, then the package recorded
         "refusal",  # the replay

@@ -348,6 +348,9 @@ def _receive_feedback(
                 )
             )  # fmt: skip
             s.flush()
+            # the agency's own action joins this store's trail too (its signature is kept on
+            # the case event; the entry is hashed into the chain)
+            audit.append(s, "action", {**content, "package": opened.package_id}, content["actor"])
         ids.append(case_id)
     return ids
 
