@@ -46,9 +46,13 @@ def walk_cases(out: Path, results: Path) -> DemoCases:
     """Open the classified demo run as cases and walk a few of them through the workflow."""
     store_dir = out / "store"
     certs = out / "certs"
-    for old in (store_dir, certs):  # the demo's own folders of an earlier demo: start afresh
+    # the cases and certificates of an earlier demo go; the store's submissions stay (the demo
+    # has just submitted its month into it, and a store never loses a submission)
+    for old in (store_dir / "ca", certs):
         if old.exists():
             shutil.rmtree(old)
+    for db in store_dir.glob("cases.sqlite*"):
+        db.unlink()
     open_store(store_dir, create=True)
     ca_pass = secrets.token_urlsafe(24).encode()
     certs.mkdir(parents=True, exist_ok=True)
