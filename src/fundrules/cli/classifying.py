@@ -3,7 +3,6 @@ suspicions and warnings, written beside the suspicions."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +22,7 @@ from fundrules.classification import (
 from fundrules.outputs import OutputError, RunWriter
 from fundrules.plugins import get_registry
 from fundrules.screening import ScreenResult
+from fundrules.screening.suspicions import total_amount
 
 from .app import app, console, fail_input, print_json, shown
 from .progress import Stages
@@ -39,7 +39,7 @@ def classification_summary(result: Classification) -> dict[str, Any]:
             "warnings": len(grp),
             "suspicions": int(grp["suspicion_count"].sum()),
             "major": int((grp["major_grade"] != "none").sum()),
-            "amount_at_risk": f"{sum(grp['amount_at_risk'], Decimal('0')):.2f}",
+            "amount_at_risk": f"{total_amount(grp['amount_at_risk']):.2f}",
         }
         for agency, grp in w.groupby("agency", sort=True)
     ]
@@ -65,7 +65,7 @@ def print_classification(result: Classification) -> None:
             str(len(grp)),
             str(int(grp["suspicion_count"].sum())),
             str(int((grp["major_grade"] != "none").sum())),
-            f"{sum(grp['amount_at_risk'], Decimal('0')):,.2f}",
+            f"{total_amount(grp['amount_at_risk']):,.2f}",
         )
     console.print(table)
     if result.report_due is not None:

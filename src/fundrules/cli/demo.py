@@ -3,7 +3,6 @@ planted truth, and say where the outputs are."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from rich import box
 from rich.table import Table as RichTable
 
 from fundrules.outputs import OutputError, RunWriter
+from fundrules.screening.suspicions import total_amount
 from fundrules.store import open_store
 
 from .app import app, console, fail_input, shown
@@ -40,7 +40,7 @@ def score(suspicions: pd.DataFrame, truth: pd.DataFrame, ran: set[str]) -> pd.Da
                 "indicator": code,
                 "insurance": code.split(".")[0],
                 "suspicions": len(f),
-                "amount_at_risk": sum(f["amount_at_risk"], Decimal("0")),
+                "amount_at_risk": total_amount(f["amount_at_risk"]),
                 "planted": n_planted,
                 "recall": tp / n_planted if n_planted else None,
                 "precision": tp / len(f) if len(f) else None,
@@ -76,7 +76,7 @@ def print_scores(scores: pd.DataFrame) -> None:
     console.print(t)
     tot_found = int(scores["suspicions"].sum())
     console.print(
-        f"{tot_found} suspicions, {sum(scores['amount_at_risk'], Decimal('0')):,.2f} yuan at risk; "
+        f"{tot_found} suspicions, {total_amount(scores['amount_at_risk']):,.2f} yuan at risk; "
         f"planted {int(scores['planted'].sum())}"
     )
 

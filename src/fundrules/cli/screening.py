@@ -18,6 +18,7 @@ from fundrules.screening import ParameterError, ScreenResult, screen
 from fundrules.screening.engine import check_parameters, resolve_codes
 from fundrules.screening.output import AmountOutOfRange, write_run
 from fundrules.screening.parameters import with_as_of
+from fundrules.screening.suspicions import total_amount
 from fundrules.store import StoreError, open_store
 
 from .app import app, console, err_console, fail_input, print_json, shown
@@ -126,7 +127,7 @@ def summary_rows(result: ScreenResult) -> list[dict[str, Any]]:
     s = result.suspicions
     counts = s.groupby("indicator").size().to_dict() if len(s) else {}
     amounts = (
-        {code: sum(grp, Decimal("0")) for code, grp in s.groupby("indicator")["amount_at_risk"]}
+        {code: total_amount(grp) for code, grp in s.groupby("indicator")["amount_at_risk"]}
         if len(s)
         else {}
     )
@@ -150,7 +151,7 @@ def screen_summary(result: ScreenResult, out: Path, classified: Any = None) -> d
         "period": result.period,
         "fingerprint": result.fingerprint,
         "suspicions": sum(r["suspicions"] for r in rows),
-        "amount_at_risk": f"{sum((Decimal(r['amount_at_risk']) for r in rows), Decimal('0')):.2f}",
+        "amount_at_risk": f"{total_amount(r['amount_at_risk'] for r in rows):.2f}",
         "indicators": rows,
         "skipped": result.skipped[["indicator", "reason"]].to_dict(orient="records"),
         "failed": result.failed[["indicator", "reason"]].to_dict(orient="records"),

@@ -14,15 +14,18 @@ from .parameters import (
 )
 from .rule_set import RULE_SET_COLUMNS, manifest
 from .suspicions import (
+    AMOUNT_DTYPE,
     SUSPICION_COLUMNS,
     evidence_frame,
     evidence_records,
     fen_to_decimal,
     gather,
+    total_amount,
     yuan,
 )
 
 __all__ = [
+    "AMOUNT_DTYPE",
     "RULE_SET_COLUMNS",
     "RUN_COLUMNS",
     "SUSPICION_COLUMNS",
@@ -45,5 +48,6 @@ __all__ = [
     "param",
     "parameter_specs",
     "screen",
+    "total_amount",
     "yuan",
 ]

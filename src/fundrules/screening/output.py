@@ -22,7 +22,7 @@ from fundrules.outputs import RunWriter, mask_ids_in_text
 
 from .engine import ScreenResult
 from .rule_set import manifest
-from .suspicions import SUSPICION_COLUMNS
+from .suspicions import SUSPICION_COLUMNS, amount_column, total_amount
 
 AMOUNT_TYPE = pa.decimal128(18, 2)
 AMOUNT_LIMIT = Decimal("9999999999999999.99")  # the largest decimal(18, 2)
@@ -80,20 +80,20 @@ def amounts_as_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_suspicions(path: str | Path) -> pd.DataFrame:
-    """Read back a suspicions file (Parquet or CSV) with exact Decimal amounts."""
+    """Read back a suspicions file (Parquet or CSV): ``amount_at_risk`` exact, in the in-memory
+    decimal dtype (``AMOUNT_DTYPE``)."""
     p = Path(path)
     if p.suffix == ".parquet":
         frame = pq.read_table(p).to_pandas(types_mapper=lambda t: None)
-        frame["amount_at_risk"] = pd.Series(
-            [Decimal(v) if v is not None else Decimal("0.00") for v in frame["amount_at_risk"]],
-            index=frame.index,
-            dtype="object",
-        )
+        amounts = [
+            Decimal(v) if v is not None else Decimal("0.00") for v in frame["amount_at_risk"]
+        ]
     else:
         frame = pd.read_csv(p, dtype=str, keep_default_na=False)
-        frame["amount_at_risk"] = [Decimal(v) for v in frame["amount_at_risk"]]
-    out: pd.DataFrame = frame.astype({c: "object" for c in frame.columns})
-    return out
+        amounts = [Decimal(v) for v in frame["amount_at_risk"]]
+    frame = frame.astype({c: "object" for c in frame.columns if c != "amount_at_risk"})
+    frame["amount_at_risk"] = amount_column(amounts).array
+    return frame
 
 
 def run_summary(result: ScreenResult) -> dict[str, Any]:
@@ -105,7 +105,7 @@ def run_summary(result: ScreenResult) -> dict[str, Any]:
         "period": result.period,
         "suspicions": len(result.suspicions),
         "suspicions_by_indicator": {k: int(v) for k, v in counts.items()},
-        "amount_at_risk": f"{sum(result.suspicions['amount_at_risk'], Decimal('0')):.2f}",
+        "amount_at_risk": f"{total_amount(result.suspicions['amount_at_risk']):.2f}",
         "indicators": result.runs.to_dict(orient="records"),
         "skipped": result.skipped[["indicator", "reason"]].to_dict(orient="records"),
         "failed": result.failed[["indicator", "reason"]].to_dict(orient="records"),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from fundrules.errors import FundrulesError
 
@@ -27,8 +29,44 @@ SUSPICION_COLUMNS = [
 ]
 
 
+AMOUNT_DTYPE = pd.ArrowDtype(pa.decimal128(38, 2))
+"""``amount_at_risk`` in memory: exact decimal yuan (Arrow ``decimal128(38, 2)``); iterating
+gives :class:`~decimal.Decimal`. Sum with :func:`total_amount`, not ``.sum()`` (Arrow's decimal
+sum wraps silently past 38 digits)."""
+AMOUNT_MAX_FEN = 10**38 - 1
+
+
 def empty_suspicions() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in SUSPICION_COLUMNS})
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype=AMOUNT_DTYPE if c == "amount_at_risk" else "object")
+            for c in SUSPICION_COLUMNS
+        }
+    )
+
+
+def amount_column(values: Iterable[Any]) -> pd.Series:
+    """Amounts (Decimal, two-decimal text, or None) as an :data:`AMOUNT_DTYPE` Series."""
+    return pd.Series(
+        pd.array([None if v is None else Decimal(v) for v in values], dtype=AMOUNT_DTYPE)
+    )
+
+
+def total_amount(amounts: Iterable[Any]) -> Decimal:
+    """The exact sum of amounts in yuan (Decimal, Arrow decimal or text), added as integer fen so
+    that nothing rounds or wraps; a total past decimal(38, 2) is an error, never a wrong number."""
+    fen = 0
+    for v in amounts:
+        if v is None or v is pd.NA:
+            continue
+        d = Decimal(v)
+        f = d.scaleb(2)
+        if f != f.to_integral_value():
+            raise ValueError(f"amount {v!r} is not exact to the fen")
+        fen += int(f)
+    if abs(fen) > AMOUNT_MAX_FEN:
+        raise OverflowError(f"a total of {fen} fen does not fit decimal(38, 2)")
+    return Decimal(fen).scaleb(-2)
 
 
 def fen_to_decimal(fen: int) -> Decimal:
@@ -105,21 +143,25 @@ def gather(
         sev = [SEVERITIES[int(i)] for i in rank.groupby(keys, sort=False).max().to_numpy()]
     else:
         sev = [ind.meta.severity] * len(starts)
-    return pd.DataFrame(
-        {
-            "indicator": ind.code,
-            "insurance": insurance,
-            "subject_type": h["subject_type"].to_numpy()[starts],
-            "subject_id": h["subject_id"].to_numpy()[starts],
-            "period": period_text,
-            "amount_at_risk": [fen_to_decimal(a) for a in amount],
-            "severity": sev,
-            "evidence": evidence,
-            "parameters": parameters_json,
-            "rule_version": rule_version,
-        },
-        columns=SUSPICION_COLUMNS,
-    ).astype({c: "object" for c in SUSPICION_COLUMNS})
+    return (
+        pd.DataFrame(
+            {
+                "indicator": ind.code,
+                "insurance": insurance,
+                "subject_type": h["subject_type"].to_numpy()[starts],
+                "subject_id": h["subject_id"].to_numpy()[starts],
+                "period": period_text,
+                "amount_at_risk": [None] * len(starts),
+                "severity": sev,
+                "evidence": evidence,
+                "parameters": parameters_json,
+                "rule_version": rule_version,
+            },
+            columns=SUSPICION_COLUMNS,
+        )
+        .astype({c: "object" for c in SUSPICION_COLUMNS if c != "amount_at_risk"})
+        .assign(amount_at_risk=amount_column(fen_to_decimal(a) for a in amount).array)
+    )
 
 
 def _record_lines(ev: pd.DataFrame) -> list[str]:
