@@ -47,9 +47,8 @@ def empty_suspicions() -> pd.DataFrame:
 
 def amount_column(values: Iterable[Any]) -> pd.Series:
     """Amounts (Decimal, two-decimal text, or None) as an :data:`AMOUNT_DTYPE` Series."""
-    return pd.Series(
-        pd.array([None if v is None else Decimal(v) for v in values], dtype=AMOUNT_DTYPE)
-    )
+    arrow = pa.array([None if v is None else Decimal(v) for v in values], pa.decimal128(38, 2))
+    return pd.Series(pd.arrays.ArrowExtensionArray(arrow))
 
 
 def total_amount(amounts: Iterable[Any]) -> Decimal:
