@@ -79,6 +79,8 @@ def test_the_python_examples_run_as_written(city, monkeypatch):
     for block in blocks("python"):
         exec(compile(checked_source(block), "README.md", "exec"), namespace)
     assert len(namespace["result"].suspicions) > 0  # a city with planted anomalies: it fired
+    assert len(namespace["evidence"]) >= len(namespace["result"].suspicions)
+    assert namespace["total"] > 0
 
 
 def test_the_parameter_examples_are_accepted(city, tmp_path):
