@@ -61,7 +61,9 @@ def test_an_approved_rule_set_runs_clean_and_a_changed_parameter_is_flagged(
     }
     assert "process.unapproved_rules" not in set(result.suspicions["indicator"])
 
-    changed, _ = _screen(load, registry, db, params={"fund.low_deposit_rate": {"minimum_rate": 2}})
+    changed, _ = _screen(
+        load, registry, db, params={"fund.low_deposit_rate": {"minimum_rate": {"income": 2.0}}}
+    )
     assert changed.rules_approval["approved"] is False
     hit = changed.suspicions[changed.suspicions["indicator"] == "process.unapproved_rules"]
     assert list(hit["subject_type"]) == ["rules"]
