@@ -31,7 +31,7 @@ RULE_TABLES = (
             col("*indicator", "id"),
             col("version", "text"),
             col("parameters", "text"),
-            col("fingerprint", "id"),
+            col("fingerprint", "id", refers_to="rules"),
         ),
     ),
     Table(
