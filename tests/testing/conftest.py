@@ -15,3 +15,14 @@ def plugin_args() -> list[str]:
         e.value == "fundrules.testing.pytest_plugin" for e in entry_points(group="pytest11")
     )
     return [] if installed else ["-p", "fundrules.testing.pytest_plugin"]
+
+
+@pytest.fixture
+def hypothesis_off_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hypothesis loads its own ``ci`` profile when it sees a CI variable (``CI=true`` in our CI):
+    tests that check fundrules leaves Hypothesis' profile alone clear those variables for the runs
+    they start, so they see Hypothesis' plain default wherever they run."""
+    from hypothesis._settings import _CI_VARS
+
+    for name in _CI_VARS:
+        monkeypatch.delenv(name, raising=False)

@@ -42,7 +42,9 @@ def test_hypothesis_runs_with_its_own_settings():
 
 
 @pytest.fixture
-def foreign_project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+def foreign_project(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, hypothesis_off_ci: None
+) -> pytest.Pytester:
     monkeypatch.delenv("FUNDRULES_HYPOTHESIS", raising=False)
     pytester.makepyprojecttoml('[project]\nname = "payroll"\n')
     tests = pytester.mkdir("tests")

@@ -34,7 +34,9 @@ def test_the_profiles_are_registered():
         (["--hypothesis-profile=ci"], "thorough", f"PROFILE ci {CI_EXAMPLES}"),  # the flag wins
     ],
 )
-def test_choosing_a_profile(pytester, plugin_args, monkeypatch, args, env, expected):
+def test_choosing_a_profile(
+    pytester, plugin_args, monkeypatch, hypothesis_off_ci, args, env, expected
+):
     if env:
         monkeypatch.setenv("FUNDRULES_HYPOTHESIS", env)
     else:
