@@ -1,20 +1,16 @@
-"""Running the ``fundrules`` command as a supervisor would: a real subprocess."""
+"""Running the ``fundrules`` command as a supervisor would: a real subprocess, in the
+environment as it is (``commandline.run_fundrules`` is the one runner)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
+
+from commandline import run_fundrules
 
 
-def fundrules(*args: str, env_extra=None, cwd=None, timeout: float = 120):
-    env = dict(os.environ)
-    env.update(env_extra or {})
-    return subprocess.run(
-        [sys.executable, "-m", "fundrules", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=timeout,
+def fundrules(
+    *args: str, env_extra=None, cwd=None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return run_fundrules(
+        args, env=env_extra, columns=None, keep_strict=True, cwd=cwd, timeout=timeout
     )

@@ -10,20 +10,39 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
+def run_fundrules(
+    args: tuple[str, ...],
+    *,
+    env: Mapping[str, str] | None = None,
+    columns: int | None = 80,
+    keep_strict: bool = False,
+    cwd: str | Path | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m fundrules ARGS`` with output captured. ``columns``: COLUMNS for the child
+    (a pipe has none; None leaves the environment's). ``keep_strict``: keep the
+    FUNDRULES_STRICT_PLUGINS that ./dev test sets (else each test chooses)."""
+    full = dict(os.environ)
+    if columns is not None:
+        full["COLUMNS"] = str(columns)
+    if not keep_strict:
+        full.pop("FUNDRULES_STRICT_PLUGINS", None)
+    full.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "fundrules", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=full,
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
 def fundrules_cli(
     *args: str, env: Mapping[str, str] | None = None, columns: int = 80, timeout: int = 300
 ) -> subprocess.CompletedProcess[str]:
     """``python -m fundrules ARGS`` with output captured (COLUMNS=80 unless told: a pipe)."""
-    full = dict(os.environ, COLUMNS=str(columns))
-    full.pop("FUNDRULES_STRICT_PLUGINS", None)  # ./dev test sets it; each test chooses
-    full.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "fundrules", *args],
-        capture_output=True,
-        text=True,
-        env=full,
-        timeout=timeout,
-    )
+    return run_fundrules(args, env=env, columns=columns, timeout=timeout)
 
 
 def bank_account_folder(folder: Path) -> Path:

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from fundrules.default_plugins.deadlines import (
     feedback_due,
     feedback_overdue,
 )
+from fundrules.money import MoneyError, fen_from_yuan
 from fundrules.security import CertificateAuthority, Holder, Identity, audit, canonical
 from fundrules.security.certificates import utc_now
 
@@ -105,14 +106,15 @@ def parse_date(text: str | dt.date, option: str = "date") -> dt.date:
 
 
 def yuan_to_fen(text: str | Decimal | int, option: str) -> int:
-    """Exact fen of a non-negative yuan amount with at most two decimals."""
+    """Exact fen of a non-negative yuan amount with at most two decimals (``fundrules.money``'s
+    reading, refused with the option's name)."""
     try:
-        d = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise CaseError(f"{option} {text!r} is not an amount in yuan (e.g. 1234.50)") from None
-    if not d.is_finite() or d < 0 or d != d.quantize(Decimal("0.01")):
+        fen = fen_from_yuan(text)
+    except MoneyError as exc:
+        raise CaseError(f"{option}: {exc}") from None
+    if fen < 0:
         raise CaseError(f"{option} {text!r} must be a non-negative amount with at most 2 decimals")
-    return int(d * 100)
+    return fen
 
 
 def fen_to_yuan(fen: int | None) -> Decimal | None:
@@ -641,8 +643,8 @@ class CaseBook:
         )
         names = [c.key for c in cols]
         with self.session() as s:
-            fb = pd.DataFrame.from_records(list(s.execute(feedback_q).tuples()), columns=names)
-            cq = pd.DataFrame.from_records(list(s.execute(consult_q).tuples()), columns=names)
+            fb = pd.DataFrame.from_records(list(s.execute(feedback_q)), columns=names)
+            cq = pd.DataFrame.from_records(list(s.execute(consult_q)), columns=names)
         parts = [feedback_overdue(fb, day), consultation_overdue(cq, day)]
         if holder.role == "business_dept":
             parts = parts[1:]
