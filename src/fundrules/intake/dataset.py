@@ -322,9 +322,14 @@ def validate_tables(
 
 
 def load_table(
-    raw: RawTable, decl: Table, vocabularies: Mapping[str, frozenset[str]]
+    raw: RawTable,
+    decl: Table,
+    vocabularies: Mapping[str, frozenset[str]],
+    *,
+    check_keys: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Convert one table's raw cells; return the loaded frame and its quarantine rows."""
+    """Convert one table's raw cells; return the loaded frame and its quarantine rows. Without
+    ``check_keys`` duplicate keys are left in (the store checks them over the whole file)."""
     frame = raw.frame
     fname = raw.file.name
     missing = [c for c in decl.column_names if c not in frame.columns]
@@ -402,7 +407,7 @@ def load_table(
         )
     typed = typed[good]
     rows = raw.rows[good]
-    if decl.key and len(typed):
+    if check_keys and decl.key and len(typed):
         dup = typed.duplicated(subset=list(decl.key), keep="first").to_numpy()
         if dup.any():
             first_row = (

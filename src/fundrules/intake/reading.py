@@ -274,18 +274,25 @@ def _read_parquet(path: Path, scan: _Scan, limits: ReadLimits) -> RawTable:
             f"unreadable or corrupt Parquet file: {str(exc).splitlines()[0]}", file=str(path)
         ) from None
     _check_cells(table, limits)
+    frame = parquet_frame(table)
+    del table
+    return RawTable(path, frame, np.arange(1, len(frame) + 1), scan.digest, scan.size)
+
+
+def parquet_frame(table: pa.Table) -> pd.DataFrame:
+    """The raw cells of a Parquet table as the converters take them (its Arrow columns are
+    freed as they are converted)."""
     # dictionary-encoded and decimal columns stay Arrow-backed; the converters read them.
-    frame = table.to_pandas(
+    frame: pd.DataFrame = table.to_pandas(
         types_mapper=_pandas_type,
         date_as_object=False,  # date32 → datetime64, not millions of Python date objects
         self_destruct=True,  # free each Arrow column as it is converted
         split_blocks=True,
     )
-    del table
     for name in frame.columns:
         if isinstance(frame[name].dtype, pd.CategoricalDtype):
             frame[name] = frame[name].astype("str")
-    return RawTable(path, frame, np.arange(1, len(frame) + 1), scan.digest, scan.size)
+    return frame
 
 
 def _pandas_type(t: pa.DataType) -> object:

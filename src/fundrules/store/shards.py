@@ -47,6 +47,21 @@ def person_buckets(persons: pd.Series, buckets: int) -> np.ndarray:
     return np.where(codes < 0, SHARED, per_unique[np.maximum(codes, 0)]).astype(np.int16)
 
 
+def hash_persons(persons: pa.Array, buckets: int) -> np.ndarray:
+    """:func:`person_buckets` of an Arrow array of person ids (null: ``SHARED``): only the
+    distinct ids become Python strings."""
+    enc = pc.dictionary_encode(persons)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
+    uniques = enc.dictionary.to_numpy(zero_copy_only=False)
+    if len(uniques) == 0:
+        return np.full(len(persons), SHARED, dtype=np.int16)
+    hashed = pd.util.hash_array(np.asarray(uniques, dtype=object), categorize=False)
+    per_unique = (hashed % np.uint64(buckets)).astype(np.int16)
+    return np.where(codes < 0, SHARED, per_unique[np.maximum(codes, 0)]).astype(np.int16)
+
+
 def buckets_via(values: pd.Series, parent_keys: pd.Series, parent: np.ndarray) -> np.ndarray:
     """Buckets of rows that reach their person through a parent table: the bucket of the first
     parent row whose join value (``parent_keys``) equals the row's (``values``); ``SHARED``
@@ -67,4 +82,11 @@ def shard_buckets(shard: int, shards: int, buckets: int) -> list[int]:
     return [b for b in range(buckets) if b % shards == shard]
 
 
-__all__ = ["SHARED", "buckets_via", "person_buckets", "row_persons", "shard_buckets"]
+__all__ = [
+    "SHARED",
+    "buckets_via",
+    "hash_persons",
+    "person_buckets",
+    "row_persons",
+    "shard_buckets",
+]

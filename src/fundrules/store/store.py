@@ -7,6 +7,7 @@ described in :mod:`fundrules.store.folder`.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -36,11 +37,15 @@ from fundrules.intake import (
     now_cst,
     validate_tables,
 )
+from fundrules.intake.errors import check_row_accounting
+from fundrules.intake.limits import ReadLimits
+from fundrules.intake.manifest import FileRecord
 from fundrules.intake.reading import read_table_file
 from fundrules.period import format_period, parse_period
 
 from .folder import IntakeLocked, StoreError, create_marker, read_marker
-from .shards import SHARED, buckets_via, person_buckets, row_persons
+from .shards import SHARED, person_buckets, row_persons
+from .streaming import _buckets_via, stream_parquet_table
 
 if TYPE_CHECKING:
     from fundrules.plugins.registry import Registry
@@ -324,50 +329,82 @@ class Store:
             for n in names
             if reg.tables[n].reaches_person_via is not None
         }
-        parent_buckets: dict[str, tuple[pd.Series, np.ndarray]] = {}
-        records = []
+        parent_buckets: dict[str, tuple[pa.ChunkedArray, np.ndarray]] = {}
+        records: list[FileRecord] = []
         quarantines = []
         accounting = []
         tables: dict[str, dict[str, Any]] = {}
-
-        def reader(name: str) -> Callable[[], Any]:
-            def read() -> Any:
-                if progress:
-                    progress(name, names.index(name), len(names))
-                return read_table_file(files[name])
-
-            return read
-
-        validated = validate_tables(
-            {n: reader(n) for n in names},
-            reg,
-            on_read=lambda name, raw, acc: records.append(file_record(name, raw, acc)),
-        )
-        for name, frame, quarantine, acc in validated:
+        limits = ReadLimits.from_env()
+        for i, name in enumerate(names):
+            if progress:
+                progress(name, i, len(names))
             decl = reg.tables[name]
-            persons = row_persons(frame, decl)
-            if persons is not None:
-                buckets = person_buckets(persons, self.buckets)
-            elif decl.reaches_person_via is not None and decl.reaches_person_via[0] in (
-                parent_buckets
+            via = decl.reaches_person_via
+            parent = parent_buckets.get(via[0]) if via is not None else None
+            streamed = None
+            if files[name].suffix.lower() == ".parquet":
+                try:
+                    streamed = stream_parquet_table(
+                        files[name],
+                        decl,
+                        reg.vocabularies,
+                        tmp / "tables" / name,
+                        self.buckets,
+                        limits,
+                        parent,
+                        parents_needed.get(name),
+                    )
+                except DataError as exc:
+                    if exc.file is None:
+                        raise DataError(
+                            exc.message, file=str(files[name]), column=exc.column, row=exc.row
+                        ) from None
+                    raise
+            if streamed is not None:
+                check_row_accounting(
+                    name,
+                    streamed.accounting["read"],
+                    streamed.accounting["loaded"],
+                    streamed.accounting["quarantined"],
+                )
+                records.append(streamed.record)
+                tables[name] = streamed.meta
+                quarantines.append(streamed.quarantine)
+                accounting.append(streamed.accounting)
+                if streamed.parent is not None:
+                    parent_buckets[name] = streamed.parent
+                continue
+            # the pandas path: CSV, workbooks, Parquet of column types the Arrow checks lack
+            for _, frame, quarantine, acc in validate_tables(
+                {name: functools.partial(read_table_file, files[name], limits)},
+                reg,
+                on_read=lambda name, raw, acc: records.append(file_record(name, raw, acc)),
             ):
-                _, here, _ = decl.reaches_person_via
-                buckets = buckets_via(frame[here], *parent_buckets[decl.reaches_person_via[0]])
-            else:
-                buckets = np.full(len(frame), SHARED, dtype=np.int16)
-            if name in parents_needed:
-                parent_buckets[name] = (frame[parents_needed[name]], buckets)
-            tables[name] = _table_meta(frame, decl)
-            pcol = tables[name]["period_column"]
-            period = frame[pcol].fillna(-1).to_numpy(dtype=np.int64) if pcol else None
-            arrow = pa.Table.from_pandas(
-                frame.assign(**{ROW: np.arange(len(frame), dtype=np.int64)}), preserve_index=False
-            )
-            del frame  # the Arrow copy is what is written: one copy of the table at a time
-            _write_table(tmp / "tables" / name, arrow, buckets, period)
-            del arrow
-            quarantines.append(quarantine)
-            accounting.append(acc)
+                persons = row_persons(frame, decl)
+                if persons is not None:
+                    buckets = person_buckets(persons, self.buckets)
+                elif parent is not None:
+                    assert via is not None
+                    buckets = _buckets_via(pa.chunked_array([_arrow_text(frame[via[1]])]), *parent)
+                else:
+                    buckets = np.full(len(frame), SHARED, dtype=np.int16)
+                if name in parents_needed:
+                    parent_buckets[name] = (
+                        pa.chunked_array([_arrow_text(frame[parents_needed[name]])]),
+                        buckets,
+                    )
+                tables[name] = _table_meta(frame, decl)
+                pcol = tables[name]["period_column"]
+                period = frame[pcol].fillna(-1).to_numpy(dtype=np.int64) if pcol else None
+                arrow = pa.Table.from_pandas(
+                    frame.assign(**{ROW: np.arange(len(frame), dtype=np.int64)}),
+                    preserve_index=False,
+                )
+                del frame  # the Arrow copy is what is written: one copy of the table at a time
+                _write_table(tmp / "tables" / name, arrow, buckets, period)
+                del arrow
+                quarantines.append(quarantine)
+                accounting.append(acc)
         q = [x for x in quarantines if len(x)]
         quarantine = (
             pd.concat(q, ignore_index=True) if q else pd.DataFrame(columns=QUARANTINE_COLUMNS)
@@ -508,6 +545,10 @@ def _parents_first(files: Mapping[str, Path], reg: Registry) -> list[str]:
         if reg.tables[n].reaches_person_via is not None
     }
     return [n for n in names if n in parents] + [n for n in names if n not in parents]
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype("str"), pa.large_string(), from_pandas=True)
 
 
 def _table_meta(frame: pd.DataFrame, decl: Any) -> dict:
