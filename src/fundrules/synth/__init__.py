@@ -12,31 +12,32 @@ ledger, reports and accounts agree with the business data to the fen.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import pyarrow as pa
 
 from fundrules.schema import INSURANCES
 
 from . import city, finance, quality
+from .dates import period_text
 from .part import Cash, Population, SynthPart
 from .schema import LOW_CARDINALITY_KINDS
 from .schema import layout as schema_layout
-from .world import Volumes, World, materialize
-from .writer import persons_and_employers, plain_strings, to_arrow, to_pandas, write_table
+from .world import PROFILES, Volumes, World
+from .writer import FileSink, FrameSink, Sink, emit_employers, emit_persons, flush
 
 if TYPE_CHECKING:
     from fundrules.plugins.registry import Registry
 
 __all__ = [
     "CORE_CODES",
+    "PROFILES",
     "CityInfo",
     "SynthPart",
     "Volumes",
-    "build_world",
     "default_rates",
     "generate_city",
     "generate_frames",
@@ -138,6 +139,8 @@ class CityInfo:
     near_misses_path: Path
     truth_rows: int
     seconds: float = 0.0
+    #: by month: rows per table in each month's folder (``YYYY-MM``), else empty
+    months: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _cash(reg: Registry) -> list[Cash]:
@@ -155,31 +158,28 @@ def _cash(reg: Registry) -> list[Cash]:
     return out
 
 
-#: persons per chunk of the population whose rows are made together
+#: persons per chunk of the population whose rows are made (and written) together
 CHUNK_PERSONS = 1_000_000
 
 
-def _chunks(pop: Population, size: int) -> list[Population]:
+def _chunks(pop: Population, size: int) -> Iterator[Population]:
     n = pop.size
     if n <= size:
-        return [pop]
-    return [Population({k: v[lo : lo + size] for k, v in pop.items()}) for lo in range(0, n, size)]
+        yield pop
+        return
+    for lo in range(0, n, size):
+        yield Population({k: v[lo : lo + size] for k, v in pop.items()})
 
 
-def build_world(
-    persons: int = 20_000,
-    seed: int = 0,
-    period: str = "2025-06",
-    rates: dict[str, float] | None = None,
-    volumes: Volumes | None = None,
-    registry: Registry | None = None,
-    chunk_persons: int = CHUNK_PERSONS,
+def _new_world(
+    persons: int,
+    seed: int,
+    period: str,
+    rates: dict[str, float] | None,
+    volumes: Volumes | None,
+    reg: Registry,
+    parts: list[SynthPart],
 ) -> World:
-    """Generate everything in memory (chunks of numpy columns): the core's city, then every
-    installed plugin's part (:class:`SynthPart`): its setup, its rows for each chunk of
-    ``chunk_persons`` persons, one plant per indicator, its finish; the books last."""
-    reg = _registry(registry)
-    parts = synth_parts(reg)
     r = default_rates(parts)
     if rates:
         unknown = set(rates) - set(r)
@@ -202,26 +202,72 @@ def build_world(
     extra = sorted(set(reg.vocabularies.get("insurance", ())) - set(INSURANCES))
     w.insurances = (*INSURANCES, *extra)
     w.cash = _cash(reg)
+    return w
+
+
+def _parents(reg: Registry) -> dict[str, tuple[str, str, str]]:
+    """Tables that reach their person through a parent row (items through settlements)."""
+    return {
+        n: t.reaches_person_via
+        for n, t in reg.tables.items()
+        if t.reaches_person_via is not None and not t.handed
+    }
+
+
+def _make(
+    w: World,
+    parts: list[SynthPart],
+    sink: Sink,
+    chunk_persons: int,
+    first: tuple[str, ...] = (),
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """The city, batch by batch into ``sink`` (D105): each chunk of ``chunk_persons`` persons
+    (the core's rows, every part's ``background``, every part's ``flush``), then the plants (and
+    the parts' ``flush``), the parts' ``finish``, the books, the employers and the persons table
+    in slices. A batch is written and let go before the next is made."""
+    say = progress or (lambda _msg: None)
     pop = city.build_population(w)
     for p in parts:
         if p.setup is not None:
             p.setup(w)
-    for chunk in _chunks(pop, chunk_persons):
+    n_chunks = -(-pop.size // chunk_persons)
+    for k, chunk in enumerate(_chunks(pop, chunk_persons)):
+        say(
+            f"persons {k * chunk_persons:,}-{min((k + 1) * chunk_persons, pop.size):,} "
+            f"(chunk {k + 1} of {n_chunks})"
+        )
         city.rows_of(w, chunk)
         for p in parts:
             if p.background is not None:
                 p.background(w, chunk)
+        _end_batch(w, parts, sink, first)
+        del chunk
+    say("planted anomalies")
     for plant in quality.PLANTS.values():
         plant(w)
     for p in parts:
         for plant in p.plants.values():
             plant(w)
+    _end_batch(w, parts, sink, first)
     for p in parts:
         if p.finish is not None:
             p.finish(w)
+    flush(w, sink, first)
+    say("books, employers and persons")
     finance.build(w)
-    persons_and_employers(w)
-    return w
+    emit_employers(w)
+    flush(w, sink, first)
+    for lo in range(0, w.people.n, chunk_persons):
+        emit_persons(w, lo, min(lo + chunk_persons, w.people.n))
+        flush(w, sink, first)
+
+
+def _end_batch(w: World, parts: list[SynthPart], sink: Sink, first: tuple[str, ...]) -> None:
+    for p in parts:
+        if p.flush is not None:
+            p.flush(w)
+    flush(w, sink, first)
 
 
 def _marks_frame(rows: list[tuple[str, str, str, str, str]], note: bool) -> pd.DataFrame:
@@ -246,21 +292,17 @@ def generate_frames(
     datetime64[s], arrow strings): what indicators see after intake. ``layout="exchange"``
     is what the files hold, as the Parquet reader hands it to intake (decimal columns
     Arrow-backed, ``YYYY-MM`` text, datetime64 dates): feed it to
-    ``fundrules.dataset_from_frames`` to validate and screen without files.
+    ``fundrules.dataset_from_frames`` to validate and screen without files. The rows are the
+    same, in the same order, as :func:`generate_city` writes for the seed and chunk size.
     """
     if layout not in ("dataset", "exchange"):
         raise ValueError(f"layout must be 'dataset' or 'exchange', not {layout!r}")
-    w = build_world(persons, seed, period, rates, volumes, registry, chunk_persons)
-    out: dict[str, pd.DataFrame] = {}
-    for table, cols_of in w.tables.items():
-        cols = materialize(w, table)
-        if layout == "dataset":
-            out[table] = to_pandas(cols_of, cols)
-        else:
-            out[table] = plain_strings(to_arrow(cols_of, cols)).to_pandas(
-                types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None,
-                date_as_object=False,
-            )
+    reg = _registry(registry)
+    parts = synth_parts(reg)
+    w = _new_world(persons, seed, period, rates, volumes, reg, parts)
+    sink = FrameSink(w, layout)
+    _make(w, parts, sink, chunk_persons)
+    out = sink.frames(w)
     out["truth"] = _marks_frame(w.truth.rows, note=False)
     out["near_misses"] = _marks_frame(w.near.rows, note=True)
     return out
@@ -275,38 +317,69 @@ def generate_city(
     rates: dict[str, float] | None = None,
     volumes: Volumes | None = None,
     registry: Registry | None = None,
+    *,
+    by_month: bool = False,
+    chunk_persons: int = CHUNK_PERSONS,
+    progress: Callable[[str], None] | None = None,
 ) -> CityInfo:
     """Write the city as ``<table>.parquet`` or ``<table>.csv`` plus ``truth.csv``.
 
-    Deterministic by ``seed``. ``rates`` maps indicator codes to planted instances per
-    person (0 disables one). ``near_misses.csv`` lists planted negatives that must
-    *not* fire.
+    Deterministic by ``seed`` (and ``chunk_persons``, part of a seed's recipe). ``rates`` maps
+    indicator codes to planted instances per person (0 disables one). ``near_misses.csv``
+    lists planted negatives that must *not* fire. ``volumes``: :class:`Volumes` (e.g.
+    ``Volumes.tianjin()``). The city is written chunk by chunk of ``chunk_persons`` persons and
+    never held whole: memory is bounded by one chunk's rows.
+
+    ``by_month``: one folder per window month, ``<out>/<YYYY-MM>/``, each that month's
+    submission: the rows of the tables with a period column by their period (older periods with
+    the window's first month), item lines with their settlement, and the tables without a
+    period in the target month's folder (``truth.csv`` too). Intaking the months in order into
+    a store gives the same data as of the target month as the one-folder city.
     """
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"fmt must be 'parquet' or 'csv', not {fmt!r}")
     t0 = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    w = build_world(persons, seed, period, rates, volumes, registry)
-    paths: dict[str, Path] = {}
-    rows: dict[str, int] = {}
-    for table in list(w.tables):
-        for suffix in ("parquet", "csv", "xlsx"):  # a stale file of another format would be read
-            (out / f"{table}.{suffix}").unlink(missing_ok=True)
-        paths[table], rows[table] = write_table(w, table, out, fmt)
-        w.chunks.pop(table, None)  # free memory as we go
+    reg = _registry(registry)
+    parts = synth_parts(reg)
+    w = _new_world(persons, seed, period, rates, volumes, reg, parts)
+    folders = [out / period_text(int(m)) for m in w.months] if by_month else [out]
+    for folder in folders:
+        for table in w.tables:
+            for suffix in ("parquet", "csv", "xlsx"):  # a stale file of another format is read
+                (folder / f"{table}.{suffix}").unlink(missing_ok=True)
+    follows = _parents(reg)
+    sink = FileSink(
+        w,
+        out,
+        fmt,
+        by_month=by_month,
+        period_columns={
+            n: t.period_column for n, t in reg.tables.items() if t.period_column is not None
+        },
+        follows=follows,
+    )
+    try:
+        _make(w, parts, sink, chunk_persons, tuple(p for p, _, _ in follows.values()), progress)
+    finally:
+        paths = sink.close()
+    target = folders[-1]
     truth = _marks_frame(w.truth.rows, note=False)
-    truth_path = out / "truth.csv"
+    truth_path = target / "truth.csv"
     truth.to_csv(truth_path, index=False)
-    near_path = out / "near_misses.csv"
+    near_path = target / "near_misses.csv"
     _marks_frame(w.near.rows, note=True).to_csv(near_path, index=False)
     return CityInfo(
         out_dir=out,
         period=w.period,
         paths=paths,
-        rows=rows,
+        rows=dict(sink.rows),
         truth_path=truth_path,
         near_misses_path=near_path,
         truth_rows=len(truth),
         seconds=time.perf_counter() - t0,
+        months={period_text(m): dict(r) for m, r in sorted(sink.month_rows.items())}
+        if by_month
+        else {},
     )

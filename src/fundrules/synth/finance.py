@@ -69,19 +69,30 @@ def _months_of(chunk: dict, name: str, n: int) -> np.ndarray:
     return v.astype(np.int64)
 
 
+def tally(w: World) -> None:
+    """Add the batch about to be written (``w.chunks``) to the cash the books will carry."""
+    now = business_totals(w)
+    if w.cash_totals is None:
+        w.cash_totals = now
+    else:
+        for k, v in now.items():
+            w.cash_totals[k] += v
+
+
 def business_totals(w: World) -> dict[str, np.ndarray]:
-    """Cash per insurance and window month: benefits out, contributions in (fen). Benefits and
-    contributions by paid month; the plugins' own tables as their parts declare (``Cash``)."""
+    """Cash per insurance and window month of the rows held now (one batch): benefits out,
+    contributions in (fen). Benefits and contributions by paid month; the plugins' own tables
+    as their parts declare (``Cash``)."""
     m0, nm = w.months[0], w.months.size
     k = len(w.insurances)
     out = {"benefits": np.zeros((k, nm), np.int64), "contrib": np.zeros((k, nm), np.int64)}
     out["contrib_employer"] = np.zeros((k, nm), np.int64)
-    for c in w.chunks["benefits"]:
+    for c in w.chunks.get("benefits", []):
         n = c["__n"]
         m = mn_of(_col(c, "paid_date", n)) - m0
         _check(m, nm, "benefits")
         np.add.at(out["benefits"], (_ins_of(w, c, n), m), _col(c, "amount", n).astype(np.int64))
-    for c in w.chunks["contributions"]:
+    for c in w.chunks.get("contributions", []):
         n = c["__n"]
         m = mn_of(_col(c, "paid_date", n)) - m0
         _check(m, nm, "contributions")
@@ -94,7 +105,7 @@ def business_totals(w: World) -> dict[str, np.ndarray]:
     for cash in w.cash:
         i = w.insurances.index(cash.insurance)
         key = "benefits" if cash.measure == "benefits" else "contrib"
-        for c in w.chunks[cash.table]:
+        for c in w.chunks.get(cash.table, []):
             n = c["__n"]
             m = _months_of(c, cash.month, n) - m0
             _check(m, nm, cash.table)
@@ -115,8 +126,12 @@ def _check(m: np.ndarray, nm: int, table: str) -> None:
 
 
 def build(w: World) -> None:
+    """The books of every batch written so far (each :func:`tally`-ed before it was written)."""
     rng = w.rng
-    tot = business_totals(w)
+    if w.cash_totals is None:
+        tally(w)
+    tot = w.cash_totals
+    assert tot is not None
     nm = w.months.size
     entries: list[tuple[int, int, int, int, int]] = []  # ins, month, account_type, item, amount
 
@@ -383,4 +398,4 @@ def _accounts(w: World, closing: np.ndarray, ledger: np.ndarray) -> None:
     )
 
 
-__all__ = ["build", "business_totals"]
+__all__ = ["build", "business_totals", "tally"]

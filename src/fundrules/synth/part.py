@@ -2,14 +2,19 @@
 
 A plugin registers one part through the ``fundrules_register_synth`` hook. The core builds the
 city (persons, employers, enrollments, contributions, deaths, incarcerations, national benefits)
-and the books; each part adds its own tables' rows in three steps:
+and the books; each part adds its own tables' rows in these steps:
 
 * ``setup(world)`` once, before any person: reference tables, anything shared;
 * ``background(world, chunk)`` once per chunk of the population: the clean rows of those persons
   only (the chunk is a :class:`Population`; a large city is written chunk by chunk);
 * ``plants[code](world)`` once per indicator: fresh subjects at the firing side of the boundary
   (:meth:`World.mark`), and near misses at the other side (:meth:`World.near_miss`);
-* ``finish(world)`` after every plant (e.g. statistics over the whole period).
+* ``flush(world)`` at the end of every batch of rows — after each chunk's ``background``, and
+  once after the plants — before the batch is written and let go: whatever the batch's rows
+  need of each other (the medical part prices its stays here). Nothing may wait for a later
+  batch: a 12M-person city is written batch by batch and never held whole (D105);
+* ``finish(world)`` once after the plants' batch (rows every batch contributed to, e.g. the
+  providers the plants added to); its rows are written with the books.
 
 The ledger and the fund reports book every person-payment table the plugins declare
 (``fundrules_register_payment_tables``) to the fen. ``services`` are helpers other parts may call by name (``world.service``),
@@ -61,6 +66,7 @@ class SynthPart:
     setup: Callable[[World], None] | None = None
     background: Callable[[World, Population], None] | None = None
     plants: Mapping[str, Plant] = field(default_factory=dict)
+    flush: Callable[[World], None] | None = None
     finish: Callable[[World], None] | None = None
     auto_ids: Mapping[str, AutoId] = field(default_factory=dict)
     #: tables whose rows are written in a random order (not in the order they were made)

@@ -8,11 +8,13 @@ that tens of millions of rows never hold Python objects.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from fundrules.schema import INSURANCES
 
@@ -36,6 +38,18 @@ class Volumes:
     inpatient_rate: float = 0.012
     employers_per_person: float = 0.04
     providers_per_person: float = 0.003
+
+    @classmethod
+    def tianjin(cls) -> Volumes:
+        """Tianjin's month (issue #11): at 12M persons about 4M settlements and 40M item lines in
+        the target month (a third of a settlement per person, ~10 lines each, inpatient stays
+        included), and ~2.5M benefit rows (the city's pensioner share); proportionally at other
+        sizes. History months carry the same medical volume as the target month."""
+        return cls(settlements_per_person=1 / 3, items_per_settlement=9.5, inpatient_rate=0.01)
+
+
+#: named volume profiles (``fundrules synth --profile NAME``)
+PROFILES: dict[str, Callable[[], Volumes]] = {"default": Volumes, "tianjin": Volumes.tianjin}
 
 
 @dataclass
@@ -305,6 +319,13 @@ class World:
         self.insurances: tuple[str, ...] = INSURANCES
         #: the plugins' tables that move fund money (see ``SynthPart.cash``)
         self.cash: list[Cash] = []
+        #: the rows made so far were handed to the writer in this many batches (chunks of
+        #: persons, then the plants, then the books and the persons table in slices)
+        self.batch = 0
+        #: next number of each auto-id table (ids run on across batches)
+        self.auto_next: dict[str, int] = defaultdict(int)
+        #: cash per insurance and window month of the batches already written (the books)
+        self.cash_totals: dict[str, np.ndarray] | None = None
 
     def has(self, table: str) -> bool:
         """Whether an installed plugin declares ``table`` (a plant may need another's table)."""
@@ -477,16 +498,17 @@ def materialize(world: World, table: str) -> dict[str, Any]:
         arr = np.concatenate(parts) if parts else np.empty(0, dtype)
         if kind == "person":
             if p_ids is None:
-                p_ids = fixed_strings(world.people.arrays()["id"])
-            out[col] = p_ids.take(pa.array(arr))
+                p_ids = world.people.arrays()["id"]
+            out[col] = fixed_strings(p_ids[arr])
         elif kind == "employer":
             if e_ids is None:
-                e_ids = fixed_strings(world.employers.arrays()["id"])
-            out[col] = e_ids.take(pa.array(arr, mask=arr < 0))
+                e_ids = world.employers.arrays()["id"]
+            some = fixed_strings(e_ids[np.maximum(arr, 0)])
+            out[col] = pc.if_else(pa.array(arr < 0), pa.scalar(None, pa.string()), some)
         else:
             out[col] = arr
-    if table in world.shuffled and total > 1:
-        perm = np.random.default_rng(world.seed + len(table)).permutation(total)
+    if table in world.shuffled and total > 1:  # within the batch: a chunk's rows stay together
+        perm = np.random.default_rng([world.seed, len(table), world.batch]).permutation(total)
         out = {
             k: (v.take(pa.array(perm)) if isinstance(v, pa.Array) else v[perm])
             for k, v in out.items()
@@ -496,8 +518,11 @@ def materialize(world: World, table: str) -> dict[str, Any]:
             out[k] = v.cast(pa.string())  # only small vocabularies stay dictionaries
     if table in world.auto_ids:
         a = world.auto_ids[table]
+        first = world.auto_next[table]  # advanced by the writer once the batch is written
         out[a.column] = prefixed_ids(
-            a.prefix, _mix(np.arange(total), 10**a.width, 1 + world.seed % 997), a.width
+            a.prefix,
+            _mix(np.arange(first, first + total), 10**a.width, 1 + world.seed % 997),
+            a.width,
         )
     return out
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -136,52 +137,235 @@ def _materialize_subset(w: World, table: str, group: list[dict[str, Any]]) -> di
         w.chunks[table] = saved
 
 
-def write_table(w: World, table: str, out_dir: Path, fmt: str) -> tuple[Path, int]:
-    path = out_dir / f"{table}.{fmt}"
-    rows = 0
-    if fmt == "parquet":
-        writer = None
+def arrow_schema(w: World, table: str) -> pa.Schema:
+    """The exchange types of a table's columns, the same in every batch: text columns worth a
+    dictionary (``w.dictionary``) and periods as arrow dictionaries, other text as strings."""
+    dict_t = pa.dictionary(pa.int32(), pa.string())
+    types = {
+        "money": pa.decimal128(18, 2),
+        "price": pa.decimal128(18, 4),
+        "date": pa.date32(),
+        "period": dict_t,
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "person": pa.string(),
+        "employer": pa.string(),
+    }
+    fields = []
+    for col, kind, _ in w.tables[table]:
+        if kind == "text":
+            fields.append(pa.field(col, dict_t if col in w.dictionary else pa.string()))
+        else:
+            fields.append(pa.field(col, types[kind]))
+    return pa.schema(fields)
+
+
+def batch_table(w: World, table: str, cols: dict[str, Any], schema: pa.Schema) -> pa.Table:
+    """One batch of a table in its fixed exchange schema."""
+    t = to_arrow(w.tables[table], cols)
+    return t if t.schema == schema else t.cast(schema)
+
+
+class Sink:
+    """Where :func:`flush` hands each batch of a table's rows (``cols`` as materialized)."""
+
+    def add(self, w: World, table: str, cols: dict[str, Any]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+def flush(w: World, sink: Sink, first: tuple[str, ...] = ()) -> None:
+    """Hand the rows made since the last flush to ``sink`` (tables in ``first`` before the
+    others), book their cash for the ledger, and let them go: memory holds one batch."""
+    from . import finance
+
+    finance.tally(w)
+    names = [t for t in w.chunks if w.chunks[t]]
+    names = [t for t in first if t in names] + [t for t in names if t not in first]
+    for table in names:
+        rows = 0
         for cols in _batches(w, table):
-            t = to_arrow(w.tables[table], cols)
-            if writer is None:
-                writer = pq.ParquetWriter(
+            sink.add(w, table, cols)
+            rows += _table_rows(cols)
+        w.chunks.pop(table)
+        if table in w.auto_ids:
+            w.auto_next[table] += rows
+    w.chunks.clear()
+    w.batch += 1
+
+
+def _table_rows(cols: dict[str, Any]) -> int:
+    return len(next(iter(cols.values()))) if cols else 0
+
+
+class FileSink(Sink):
+    """Writes each batch as it comes: Parquet (a ``ParquetWriter`` per table, row groups of at
+    most ``ROW_GROUP`` rows) or CSV, into ``out`` — or, ``by_month``, into ``out/<YYYY-MM>/``:
+    a row goes to the month of its table's period column (clipped to the window: an older back
+    payment arrives with the window's first month), a row of a table that reaches its person
+    through a parent (items) to its parent row's month, and the tables without a period to the
+    target month."""
+
+    ROW_GROUP = 1_000_000
+
+    def __init__(
+        self,
+        w: World,
+        out: Path,
+        fmt: str,
+        by_month: bool = False,
+        period_columns: dict[str, str] | None = None,
+        follows: dict[str, tuple[str, str, str]] | None = None,
+    ) -> None:
+        if fmt not in ("parquet", "csv"):
+            raise ValueError(f"unknown format {fmt!r} (parquet or csv)")
+        self.out, self.fmt, self.by_month = out, fmt, by_month
+        self.period_columns = dict(period_columns or {})
+        self.follows = dict(follows or {})
+        self.parents = {p for p, _, _ in self.follows.values()}
+        self.schemas = {t: arrow_schema(w, t) for t in w.tables}
+        self.target = w.P
+        self.first_month = int(w.months[0])
+        self._open: dict[tuple[int, str], Any] = {}
+        self.rows: dict[str, int] = dict.fromkeys(w.tables, 0)
+        self.month_rows: dict[int, dict[str, int]] = {}
+        self._parent_keys: dict[str, tuple[int, list[pa.Array], list[np.ndarray]]] = {}
+
+    def folder(self, month: int) -> Path:
+        return self.out / periods_to_text(np.array([month])).cast(pa.string())[0].as_py()
+
+    def path(self, month: int, table: str) -> Path:
+        return (self.folder(month) if self.by_month else self.out) / f"{table}.{self.fmt}"
+
+    def add(self, w: World, table: str, cols: dict[str, Any]) -> None:
+        t = batch_table(w, table, cols, self.schemas[table])
+        if not self.by_month:
+            self._write(self.target, table, t)
+            return
+        months = self._months(w, table, cols, t)
+        if table in self.parents:
+            batch, keys, ms = self._parent_keys.get(table, (w.batch, [], []))
+            if batch != w.batch:
+                keys, ms = [], []
+            col = next(key for p, _, key in self.follows.values() if p == table)
+            keys.append(t.column(col).combine_chunks())
+            ms.append(months)
+            self._parent_keys[table] = (w.batch, keys, ms)
+        for m in np.unique(months):
+            self._write(int(m), table, t.filter(pa.array(months == m)) if months.size else t)
+
+    def _months(self, w: World, table: str, cols: dict[str, Any], t: pa.Table) -> np.ndarray:
+        n = t.num_rows
+        col = self.period_columns.get(table)
+        if col is not None and col in cols and not isinstance(cols[col], pa.Array):
+            m = np.broadcast_to(np.asarray(cols[col], np.int64), (n,))
+            return np.where(m == INT_NULL, self.target, np.clip(m, self.first_month, self.target))
+        if table in self.follows:
+            parent, col, _ = self.follows[table]
+            got = self._parent_keys.get(parent)
+            if got is not None and got[0] == w.batch and got[1]:
+                keys = pa.chunked_array(got[1]).combine_chunks()
+                pm = np.concatenate(got[2])
+                pos = pc.index_in(t.column(col), value_set=keys)
+                found = pos.is_valid().to_numpy(zero_copy_only=False)
+                at = pos.fill_null(0).to_numpy(zero_copy_only=False)
+                return np.where(found, pm[at], self.target)
+        return np.full(n, self.target, np.int64)
+
+    def _write(self, month: int, table: str, t: pa.Table) -> None:
+        key = (month, table)
+        out = self._open.get(key)
+        if out is None:
+            path = self.path(month, table)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if self.fmt == "parquet":
+                out = pq.ParquetWriter(
                     path,
                     t.schema,
                     compression="snappy",
-                    use_dictionary=[c for c in t.column_names if c in w.dictionary],
+                    use_dictionary=[
+                        c for c in t.column_names if pa.types.is_dictionary(t.schema.field(c).type)
+                    ],
                     write_statistics=False,
                     store_schema=False,  # dictionary columns read back as plain strings
                 )
-            writer.write_table(t, row_group_size=1_000_000)
-            rows += t.num_rows
-        if writer is None:
-            raise AssertionError(table)
-        writer.close()
-    elif fmt == "csv":
-        with open(path, "wb") as fh:
-            fh.write((",".join(c for c, _, _ in w.tables[table]) + "\n").encode())
-            opts = pacsv.WriteOptions(include_header=False, quoting_style="needed")
-            for cols in _batches(w, table):
-                t = plain_strings(to_arrow(w.tables[table], cols))
-                pacsv.write_csv(t, fh, opts)
-                rows += t.num_rows
-    else:
-        raise ValueError(f"unknown format {fmt!r} (parquet or csv)")
-    return path, rows
+            else:
+                out = open(path, "wb")  # noqa: SIM115 - closed in close()
+                out.write((",".join(t.column_names) + "\n").encode())
+            self._open[key] = out
+        if t.num_rows or self.fmt == "parquet":
+            if self.fmt == "parquet":
+                out.write_table(t, row_group_size=self.ROW_GROUP)
+            else:
+                opts = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+                pacsv.write_csv(plain_strings(t), out, opts)
+        self.rows[table] = self.rows.get(table, 0) + t.num_rows
+        per = self.month_rows.setdefault(month, {})
+        per[table] = per.get(table, 0) + t.num_rows
+
+    def close(self) -> dict[str, Path]:
+        """Close every file; a table without rows gets an empty file (in the target month's
+        folder). Returns each table's file (by month: the target month's, or its latest)."""
+        for table, schema in self.schemas.items():
+            if not any(k[1] == table for k in self._open):
+                self._write(self.target, table, schema.empty_table())
+        for out in self._open.values():
+            out.close()
+        paths: dict[str, Path] = {}
+        for month, table in sorted(self._open):
+            paths[table] = self.path(month, table)
+        for table in self.schemas:
+            if (self.target, table) in self._open:
+                paths[table] = self.path(self.target, table)
+        self._open.clear()
+        return {t: paths[t] for t in self.schemas}
 
 
-def persons_and_employers(w: World) -> None:
-    """Emit the persons and employers tables from the id stores (planted ones included)."""
-    from .world import Coded, Digits
+class FrameSink(Sink):
+    """Keeps every batch in memory (small cities): the D1 dataset layout or the exchange one."""
 
+    def __init__(self, w: World, layout: str) -> None:
+        self.layout = layout
+        self.schemas = {t: arrow_schema(w, t) for t in w.tables}
+        self.parts: dict[str, list[Any]] = {t: [] for t in w.tables}
+
+    def add(self, w: World, table: str, cols: dict[str, Any]) -> None:
+        if self.layout == "dataset":
+            self.parts[table].append(to_pandas(w.tables[table], cols))
+        else:
+            self.parts[table].append(batch_table(w, table, cols, self.schemas[table]))
+
+    def frames(self, w: World) -> dict[str, pd.DataFrame]:
+        out: dict[str, pd.DataFrame] = {}
+        for table, parts in self.parts.items():
+            if not parts:  # no rows: the empty table, typed
+                self.add(w, table, materialize(w, table))
+            if self.layout == "dataset":
+                frames = self.parts[table]
+                df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+                out[table] = df.reset_index(drop=True)
+            else:
+                t = plain_strings(pa.concat_tables(self.parts[table]))
+                out[table] = t.to_pandas(
+                    types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None,
+                    date_as_object=False,
+                )
+        return out
+
+
+def emit_persons(w: World, lo: int, hi: int) -> None:
+    """Emit the persons table's rows of the listed persons among person indices [lo, hi) (the
+    id store, planted persons included); names drawn per slice (``w.batch`` seeds them)."""
     a = w.people.arrays()
-    listed = np.flatnonzero(a["listed"])
-    rng = np.random.default_rng(w.seed + 11)
+    listed = lo + np.flatnonzero(a["listed"][lo:hi])
+    rng = np.random.default_rng([w.seed, 11, w.batch])
     n = listed.size
+    if n == 0:
+        return
     sur = rng.integers(0, len(SURNAMES), n)
     g1 = rng.integers(0, len(GIVEN), n)
     g2 = np.where(rng.random(n) < 0.7, rng.integers(0, len(GIVEN), n), -1)
-    import pyarrow.compute as pc
+    from .world import Coded, Digits
 
     name = pc.binary_join_element_wise(
         Coded(sur, SURNAMES).to_arrow(),
@@ -197,6 +381,13 @@ def persons_and_employers(w: World) -> None:
         birth_date=a["rec_birth"][listed],
         region_code=Digits(a["home"][listed], 6),
     )
+
+
+def emit_employers(w: World) -> None:
+    """Emit the employers table from the id store (planted employers included)."""
+    from .world import Coded, Digits
+
+    rng = np.random.default_rng([w.seed, 12])
     e = w.employers.arrays()
     m = e["id"].size
     suffix = ["有限公司", "股份有限公司", "集团有限公司", "商贸有限公司", "科技有限公司"]
@@ -254,4 +445,15 @@ CITY_WORDS = [
     "宁河",
 ]
 
-__all__ = ["fixed_strings", "persons_and_employers", "to_arrow", "to_pandas", "write_table"]
+__all__ = [
+    "FileSink",
+    "FrameSink",
+    "Sink",
+    "arrow_schema",
+    "emit_employers",
+    "emit_persons",
+    "fixed_strings",
+    "flush",
+    "to_arrow",
+    "to_pandas",
+]

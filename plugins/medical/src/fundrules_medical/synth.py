@@ -422,7 +422,8 @@ def _outpatient_month(
     dx = np.where(injured, rng.choice(OUT_SAFE, S), rng.choice(OUT_ALL, S)).astype(np.int16)
     sid = w.seq("settlement", S)
     # item lines: distinct items per settlement by a prime-stride walk over the pool
-    L = np.clip(1 + rng.poisson(max(w.vol.items_per_settlement - 1, 0), S), 1, 10)
+    mean_lines = w.vol.items_per_settlement
+    L = np.clip(1 + rng.poisson(max(mean_lines - 1, 0), S), 1, max(10, round(2.5 * mean_lines)))
     lo = np.repeat(np.arange(S), L)
     r = ranks(L)
     is_ph = vt == PHA
@@ -604,7 +605,9 @@ def add_stays(
 
 
 def finalize(w: World) -> None:
-    """Fund amounts of stays: each hospital's mean per period pinned to factor x level base."""
+    """Fund amounts of the batch's stays (a chunk's, or the plants'): each hospital's mean per
+    period pinned to factor x level base within the batch, so that its mean over every batch is
+    pinned too and no batch waits for another (D105)."""
     rng = w.rng
     pr: Providers = w.ctx["providers"]
     chunks = w.ctx["stays"]
@@ -670,7 +673,11 @@ def finalize(w: World) -> None:
         s["period"],
     )
     w.ctx["stays"] = []
-    emit_providers(w, pr)
+
+
+def finish(w: World) -> None:
+    """The providers, planted hospitals included, once every batch is made."""
+    emit_providers(w, w.ctx["providers"])
 
 
 def _outlier_funds(
@@ -678,13 +685,14 @@ def _outlier_funds(
 ) -> np.ndarray:
     pr: Providers = w.ctx["providers"]
     prov = s["provider"]
-    per = s["period"]
+    background = np.arange(pr.ptype.size) < w.ctx["n_bg_providers"]
     for p in np.unique(prov[~free]):
-        m = per[prov == p][0]
         lvl = pr.level[p]
-        sel = free & (per == m) & (pr.level[prov] == lvl) & (prov != p)
-        others = np.unique(prov[sel])
-        means = np.array([fund[sel & (prov == q)].mean() for q in others])
+        # the other hospitals of the level: every chunk gives each one stays in the target
+        # period, and each batch's mean is pinned to its target, so their means are the targets
+        others = np.flatnonzero(background & (pr.ptype == 0) & (pr.level == lvl))
+        others = others[others != p]
+        means = pr.factor[others] * LEVEL_BASE_FEN[lvl]
         target = max(means.mean() + 4 * means.std(), 2 * means.mean())
         fund = np.where((prov == p) & ~free, int(np.ceil(target)), fund)
         if others.size < 5:
@@ -1251,7 +1259,8 @@ PART = SynthPart(
     setup=setup,
     background=background,
     plants=PLANTS,
-    finish=finalize,
+    flush=finalize,
+    finish=finish,
     shuffled=("providers",),
     rates={"medical.provider_cost_outlier": 1e-6},
     services={
