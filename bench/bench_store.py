@@ -2,19 +2,36 @@
 
     python bench/bench_store.py --persons 1000000 3000000 [--out bench/out] [--dask 3000000]
                                 [--one-shot] [--write-results]
+    python bench/bench_store.py --persons 12000000 --profile tianjin [--buckets 64] [--city DIR]
 
 Per size (the city under --out/city-N, generated once, shared with bench_screen.py), each step in
 its own process, its wall time and the peak resident memory of its whole process tree (workers
 included; sampled from /proc every 0.1 s):
 
-- baseline: a bare ``pyarrow.parquet.read_table`` of every file of the city;
-- intake: ``open_store(...).intake(city)`` — full validation, Parquet per person bucket;
+- generate (once per city): ``generate_city`` — with ``--profile tianjin`` (Tianjin's month: at
+  12M persons ~4M settlements, ~40M item lines, ~2.5M benefit rows in the target month) under
+  --out/city-N-tianjin, and for 12M persons or more (or ``--by-month``) written month by month,
+  ``<city>/<YYYY-MM>/``, each month a submission;
+- a city by month: its earlier months are intaken first, in order, each timed on its own
+  (``intake_history``); the steps below then take the target month's folder — the reported intake
+  is the target month's, with the history already in the store;
+- baseline: a bare ``pyarrow.parquet.read_table`` of every file the intake reads;
+- intake: ``open_store(...).intake(city)`` — full validation, Parquet per person bucket
+  (``--buckets N``: a store of N person buckets instead of the default);
 - screen: ``screen_store`` of the whole catalog with the default plan (local workers, all cores);
-- screen on Dask (sizes given to ``--dask``): the same plan on a ``LocalCluster`` of 2 workers;
+- screen on Dask (sizes given to ``--dask``, e.g. ``--dask 3000000``): the same plan on a
+  ``LocalCluster`` of 2 workers, its suspicions compared byte for byte with the local run's;
 - the shared subset (bench_screen.SUBSET) from the store against hand-written DuckDB SQL over the
-  same raw Parquet files (bench_screen.DUCKDB_SQL), results checked equal;
-- with ``--one-shot``: the one-shot ``load_dataset`` + ``screen`` of the same city, and its
-  suspicions compared byte for byte with the store run's.
+  same raw Parquet files (bench_screen.DUCKDB_SQL; the target month's folder), results checked
+  equal;
+- with ``--one-shot`` (a city in one folder only): the one-shot ``load_dataset`` + ``screen`` of
+  the same city, and its suspicions compared byte for byte with the store run's.
+
+The runs of issue #11 (the lead runs them on the idle machine, under ``flock /work/heavy.lock``)::
+
+    python bench/bench_store.py --persons 1000000 3000000 --dask 3000000 --one-shot
+    python bench/bench_store.py --persons 12000000 --profile tianjin \
+        --city /work/perf/city-12m-tianjin --out /work/perf/bench-12m
 
 A benchmark, not a test: it asserts nothing about speed. Results go to --out/store-report.json
 and, with --write-results, bench/STORE-RESULTS.md (then pasted into RESULTS.md).
@@ -58,6 +75,9 @@ def _tree_rss_kb(pid: int) -> int:
             continue
     return total
 
+
+#: cities of this many persons or more are written (and intaken) month by month
+BY_MONTH_FROM = 12_000_000
 
 DEADLINE: float | None = None  # epoch seconds: a step still running then is stopped
 
@@ -121,11 +141,30 @@ def child_pyarrow(city: Path) -> dict:
     return {"seconds": time.perf_counter() - t0, "rows": rows}
 
 
-def child_intake(city: Path, store: Path) -> dict:
-    from fundrules.store import open_store
+def child_generate(persons: int, city: Path, profile: str, by_month: bool) -> dict:
+    from fundrules.synth import PROFILES, generate_city
 
     t0 = time.perf_counter()
-    v = open_store(store, create=True).intake(city, PERIOD, received_at="2025-07-10T09:00")
+    info = generate_city(
+        city, persons=persons, seed=1, period=PERIOD, volumes=PROFILES[profile](), by_month=by_month
+    )
+    return {"seconds": time.perf_counter() - t0, "rows": info.rows, "months": info.months}
+
+
+def _received(period: str) -> str:
+    """On time: the 10th of the month after."""
+    y, m = map(int, period.split("-"))
+    return f"{y + m // 12}-{m % 12 + 1:02d}-10T09:00"
+
+
+def child_intake(city: Path, store: Path, period: str = PERIOD, buckets: int = 0) -> dict:
+    from fundrules.store import open_store
+    from fundrules.store.folder import create_marker
+
+    t0 = time.perf_counter()
+    if buckets and not store.exists():
+        create_marker(store, buckets)
+    v = open_store(store, create=True).intake(city, period, received_at=_received(period))
     return {
         "seconds": time.perf_counter() - t0,
         "rows_read": v.info["rows_read"],
@@ -190,21 +229,38 @@ def child_one_shot(city: Path, out: Path) -> dict:
 # -- the driver ------------------------------------------------------------------------------
 
 
-def bench_size(n: int, out: Path, dask: bool, one_shot: bool, e: dict) -> dict:
+def bench_size(
+    n: int,
+    out: Path,
+    dask: bool,
+    one_shot: bool,
+    e: dict,
+    profile: str = "default",
+    by_month: bool = False,
+    buckets: int = 0,
+    city_dir: Path | None = None,
+) -> dict:
     """Fill ``e`` step by step (the caller saves it after each step)."""
-    city = out / f"city-{n}"
+    tag = "" if profile == "default" else f"-{profile}"
+    home = city_dir or out / f"city-{n}{tag}{'-by-month' if by_month and n < BY_MONTH_FROM else ''}"
+    city = home / PERIOD if by_month else home
     if not (city / "truth.csv").exists():
-        e["generate"] = run_child("generate", str(n), str(city))
-    store = out / f"store-{n}"
+        e["generate"] = run_child("generate", str(n), str(home), profile, str(int(by_month)))
+    store = out / f"store-{n}{tag}"
     shutil.rmtree(store, ignore_errors=True)
+    if by_month:  # the history first, month by month, then the target month is the intake
+        history = sorted(p.name for p in home.iterdir() if p.is_dir() and p.name < PERIOD)
+        e["intake_history"] = {
+            m: run_child("intake", str(home / m), str(store), m, str(buckets)) for m in history
+        }
     e["pyarrow"] = run_child("pyarrow", str(city))
-    e["intake"] = run_child("intake", str(city), str(store))
+    e["intake"] = run_child("intake", str(city), str(store), PERIOD, str(buckets))
     e["screen"] = run_child("screen", str(store), str(out / f"sus-store-{n}"), "local")
     if dask:
         e["screen_dask"] = run_child("screen", str(store), str(out / f"sus-dask-{n}"), "dask")
         e["dask_equal"] = _same(out / f"sus-store-{n}", out / f"sus-dask-{n}")
     e["subset"] = run_child("subset", str(store), str(city))
-    if one_shot:
+    if one_shot and not by_month:  # one folder holds the whole city only when not by month
         e["one_shot"] = run_child("oneshot", str(city), str(out / f"sus-one-{n}"))
         e["one_shot_equal"] = _same(out / f"sus-store-{n}", out / f"sus-one-{n}")
     return e
@@ -268,6 +324,23 @@ def render(report: dict) -> str:
                 f"{o['tree_peak_mb']:.0f} MB; suspicions byte-identical to the store run: "
                 f"{e['one_shot_equal']}"
             )
+        if "intake_history" in e:
+            h = e["intake_history"]
+            extra.append(
+                f"- {int(n):,} persons by month: the history months intaken first — "
+                + ", ".join(
+                    f"{m} {r['wall_seconds']:.1f} s ({r['rows_read']:,} rows, tree peak "
+                    f"{r['tree_peak_mb']:.0f} MB)"
+                    for m, r in sorted(h.items())
+                )
+                + "; the intake above is the target month's"
+            )
+        if "generate" in e:
+            g = e["generate"]
+            extra.append(
+                f"- {int(n):,} persons: city generated in {g['wall_seconds']:.0f} s, tree peak "
+                f"{g['tree_peak_mb']:.0f} MB, {sum(g['rows'].values()):,} rows"
+            )
         failed = e["screen"].get("failed")
         if failed:
             extra.append(f"- {int(n):,}: failed indicators {failed}")
@@ -280,6 +353,21 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--dask", type=int, nargs="*", default=[], help="sizes also run on Dask")
     ap.add_argument("--one-shot", action="store_true")
+    ap.add_argument("--profile", default="default", help="synth volume profile: default or tianjin")
+    ap.add_argument(
+        "--by-month",
+        action="store_true",
+        help=f"write the city by month at every size (always from {BY_MONTH_FROM:,} persons)",
+    )
+    ap.add_argument(
+        "--city",
+        type=Path,
+        help="the city's folder (one size; generated there when missing), e.g. a 12M city "
+        "generated before: /work/perf/city-12m-tianjin",
+    )
+    ap.add_argument(
+        "--buckets", type=int, default=0, help="person buckets of the store (0: the default)"
+    )
     ap.add_argument("--write-results", action="store_true")
     ap.add_argument("--deadline", type=float, help="epoch seconds: stop a step still running")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -288,13 +376,11 @@ def main() -> None:
         kind, *rest = args.child
         p = [Path(r) for r in rest]
         if kind == "generate":
-            from bench_screen import child_generate
-
-            answer = child_generate(int(rest[0]), p[1])
+            answer = child_generate(int(rest[0]), p[1], rest[2], rest[3] == "1")
         elif kind == "pyarrow":
             answer = child_pyarrow(p[0])
         elif kind == "intake":
-            answer = child_intake(p[0], p[1])
+            answer = child_intake(p[0], p[1], rest[2], int(rest[3]))
         elif kind == "screen":
             answer = child_screen(p[0], p[1], rest[2] == "dask")
         elif kind == "subset":
@@ -313,7 +399,15 @@ def main() -> None:
         report["sizes"][str(n)] = entry
         try:
             bench_size(
-                n, args.out, n in args.dask, args.one_shot, _Saving(entry, report_file, report)
+                n,
+                args.out,
+                n in args.dask,
+                args.one_shot,
+                _Saving(entry, report_file, report),
+                profile=args.profile,
+                by_month=args.by_month or n >= BY_MONTH_FROM,
+                buckets=args.buckets,
+                city_dir=args.city,
             )
         finally:
             report_file.write_text(json.dumps(report, indent=2, default=str))

@@ -24,6 +24,30 @@ def synth_command(
         bool, typer.Option("--json", help="print a JSON summary on stdout (messages on stderr)")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress output")] = False,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="volume profile: default, or tianjin (at 12M persons ~4M settlements, ~40M "
+            "item lines, ~2.5M benefit rows in the target month; proportionally at other sizes)",
+        ),
+    ] = "default",
+    by_month: Annotated[
+        bool,
+        typer.Option(
+            "--by-month",
+            help="one folder per window month (OUT/YYYY-MM/), each that month's submission; "
+            "the tables without a period in the target month's",
+        ),
+    ] = False,
+    chunk_persons: Annotated[
+        int,
+        typer.Option(
+            "--chunk-persons",
+            help="persons made and written together (memory is one chunk's rows; part of a "
+            "seed's recipe: another chunk size makes another city)",
+        ),
+    ] = 1_000_000,
 ) -> None:
     """Generate a synthetic city with planted anomalies; truth.csv lists them."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
@@ -32,15 +56,41 @@ def synth_command(
         fail_input(f"--format must be parquet or csv, not {fmt!r}")
     if persons < 100:
         fail_input("--persons must be at least 100")
+    if chunk_persons < 100:
+        fail_input("--chunk-persons must be at least 100")
+    from fundrules.synth import PROFILES
+
+    if profile not in PROFILES:
+        fail_input(f"--profile must be one of {', '.join(PROFILES)}, not {profile!r}")
     if out_dir.exists() and not out_dir.is_dir():
         fail_input(f"{out_dir} exists and is not a folder")
     from fundrules.synth import generate_city
 
+    chunks = -(-persons // chunk_persons)
     with (
         Stages(quiet=quiet) as stages,
-        stages.stage(f"Building a synthetic city of {persons:,} persons"),
+        stages.stage(f"Building a synthetic city of {persons:,} persons", total=chunks + 2) as st,
     ):
-        info = generate_city(out_dir, persons=persons, seed=seed, period=period, fmt=fmt)
+        started = [False]
+
+        def progress(msg: str) -> None:  # a step starts: the one before it is done
+            if started[0]:
+                st.advance(detail=msg)
+            else:
+                st.update(detail=msg)
+            started[0] = True
+
+        info = generate_city(
+            out_dir,
+            persons=persons,
+            seed=seed,
+            period=period,
+            fmt=fmt,
+            volumes=PROFILES[profile](),
+            by_month=by_month,
+            chunk_persons=chunk_persons,
+            progress=progress,
+        )
     if as_json:
         print_json(
             {
@@ -49,6 +99,9 @@ def synth_command(
                 "seed": seed,
                 "persons": persons,
                 "format": fmt,
+                "profile": profile,
+                "by_month": by_month,
+                "months": info.months,
                 "rows": dict(info.rows),
                 "truth_rows": info.truth_rows,
                 "truth": str(info.truth_path),

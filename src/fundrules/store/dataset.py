@@ -166,7 +166,9 @@ def store_dataset(
     target = versions[-1]
     month = parse_period(period)
     names: list[str] = []
-    for v in versions:
+    # the target version's order first (a store fed month by month then lists its tables as
+    # one fed the whole extract does; evidence follows this order), then earlier months' others
+    for v in [target, *versions[:-1]]:
         names.extend(t for t in v.tables if t not in names and t in registry.tables)
     inds = list(indicators) if indicators is not None else None
     # Whole tables' columns: the plugins' declared ``reads`` columns are not yet complete

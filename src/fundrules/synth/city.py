@@ -53,7 +53,9 @@ def build_population(w: World) -> Population:
     made chunk by chunk later); registers them in the person store, and the employers."""
     n = w.n_persons
     rng = w.rng
-    dec = rng.choice(10, n, p=_DECADES / _DECADES.sum())
+    weights = _DECADES.copy()
+    weights[5:] *= w.vol.elder_weight  # fewer (or more) persons of 50 and over
+    dec = rng.choice(10, n, p=weights / weights.sum())
     age_years = np.minimum(dec * 10 + rng.random(n) * 10, 97.5)  # nobody near 100
     birth = w.pe - td(np.floor(age_years * 365.2425))
     male = rng.random(n) < 0.5

@@ -38,14 +38,22 @@ class Volumes:
     inpatient_rate: float = 0.012
     employers_per_person: float = 0.04
     providers_per_person: float = 0.003
+    #: weight of the age groups of 50 and over against the default pyramid (1: as is); the
+    #: share of pensioners, and so of benefit rows, follows it
+    elder_weight: float = 1.0
 
     @classmethod
     def tianjin(cls) -> Volumes:
-        """Tianjin's month (issue #11): at 12M persons about 4M settlements and 40M item lines in
-        the target month (a third of a settlement per person, ~10 lines each, inpatient stays
-        included), and ~2.5M benefit rows (the city's pensioner share); proportionally at other
-        sizes. History months carry the same medical volume as the target month."""
-        return cls(settlements_per_person=1 / 3, items_per_settlement=9.5, inpatient_rate=0.01)
+        """Tianjin's month (issue #11): at 12M persons about 4M settlements, 40M item lines and
+        2.5M benefit rows in the target month (a third of a settlement per person, ten lines
+        each; a younger pyramid: weight 0.55 on the ages of 50 and over), proportionally at
+        other sizes. Each history month carries the target month's medical volume."""
+        return cls(
+            settlements_per_person=1 / 3,
+            items_per_settlement=10.0,
+            inpatient_rate=0.01,
+            elder_weight=0.55,
+        )
 
 
 #: named volume profiles (``fundrules synth --profile NAME``)
