@@ -195,6 +195,8 @@ class PersonStore:
         if self._cache is None:
             keys = self._chunks[0].keys()
             self._cache = {k: np.concatenate([c[k] for c in self._chunks]) for k in keys}
+            # one copy of everyone, not the pieces and their concatenation (12M persons)
+            self._chunks = [dict(self._cache)]
         return self._cache
 
     def set(self, name: str, idx: np.ndarray, values: np.ndarray) -> None:
