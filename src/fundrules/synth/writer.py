@@ -264,8 +264,14 @@ class FileSink(Sink):
             parent, col, _ = self.follows[table]
             got = self._parent_keys.get(parent)
             if got is not None and got[0] == w.batch and got[1]:
-                keys = pa.chunked_array(got[1]).combine_chunks()
-                pm = np.concatenate(got[2])
+                if len(got[1]) > 1:  # the batch's parent rows as one lookup, made once
+                    got = (
+                        got[0],
+                        [pa.chunked_array(got[1]).combine_chunks()],
+                        [np.concatenate(got[2])],
+                    )
+                    self._parent_keys[parent] = got
+                keys, pm = got[1][0], got[2][0]
                 pos = pc.index_in(t.column(col), value_set=keys)
                 found = pos.is_valid().to_numpy(zero_copy_only=False)
                 at = pos.fill_null(0).to_numpy(zero_copy_only=False)
