@@ -24,7 +24,12 @@ from store_kit import PERIOD, fundrules_cli
 
 import fundrules
 from fundrules.cases import handed_tables
-from fundrules.screening.execution import ShardFailed, screen_store
+from fundrules.screening.execution import (
+    LOADED_PER_STORED,
+    ShardFailed,
+    default_shards,
+    screen_store,
+)
 from fundrules.screening.output import suspicions_to_arrow
 from fundrules.store import StoreError, open_store
 from fundrules.store.dataset import store_dataset
@@ -194,3 +199,29 @@ def test_an_earlier_version_of_the_month_can_be_screened(city, tmp_path):
     )
     assert len(store_dataset(store, PERIOD).table("deaths")) == len(deaths) - 1
     assert len(latest.suspicions) <= len(first.suspicions)
+
+
+def test_default_shards_follow_the_data_size_not_the_workers(stored):
+    stored_bytes = sum(
+        f.stat().st_size
+        for v in stored.as_of(PERIOD)
+        for t in v.tables
+        for f in v.table_files(t, None)
+    )
+    loaded = stored_bytes * LOADED_PER_STORED
+    assert default_shards(stored, PERIOD, None, workers=2) == 1  # fits one: this process
+    assert default_shards(stored, PERIOD, None, workers=1, memory=loaded // 5 + 1) == 5
+    # the same budget on two workers: rounded up to whole rounds of the workers
+    assert default_shards(stored, PERIOD, None, workers=2, memory=loaded // 5 + 1) == 6
+    assert default_shards(stored, PERIOD, None, workers=2, memory=1) == stored.buckets
+
+
+def test_a_table_released_is_read_again_the_same(stored):
+    ds = store_dataset(stored, PERIOD)
+    tables = ds.store_tables
+    first = ds.table("benefits").copy()
+    ds.table("deaths")
+    assert tables.loaded() == ["benefits", "deaths"]
+    assert tables.release(["deaths"]) == ["benefits"]
+    assert tables.loaded() == ["deaths"]
+    pd.testing.assert_frame_equal(ds.table("benefits"), first)

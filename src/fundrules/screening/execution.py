@@ -14,8 +14,11 @@ whose futures have ``result()``.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from fundrules.errors import FundrulesError
 from fundrules.period import parse_period
@@ -41,7 +45,8 @@ from .engine import (
     reads_run_suspicions,
 )
 
-ROWS_PER_SHARD = 10_000_000  # default shard count: about this many stored rows per shard
+SHARD_MEMORY = 1 << 30  # default plan: about this many bytes of tables loaded per shard
+LOADED_PER_STORED = 4  # a table in pandas takes ~4 × its Parquet bytes (measured, 100k city)
 
 
 class ShardFailed(FundrulesError):
@@ -92,11 +97,14 @@ def run_task(task: Task, registry: Any = None) -> TaskResult:
         buckets=buckets,
     )
     beat = Path(task.heartbeat)
-
-    def progress(code: str, i: int, n: int) -> None:
-        beat.write_text(code, encoding="utf-8")
-
-    outcomes = evaluate(plan, ds, progress=progress, handed=task.handed)
+    progress = _releasing(plan, ds, plan.order, beat)
+    try:
+        outcomes = evaluate(plan, ds, progress=progress, handed=task.handed)
+    finally:
+        if ds.store_tables is not None:
+            ds.store_tables.release(())
+        del ds
+        release_memory()
     if buckets is not None:
         keep = set(buckets)
         for out in outcomes:
@@ -104,6 +112,62 @@ def run_task(task: Task, registry: Any = None) -> TaskResult:
             out.hits = _own_persons(out.hits, subject, keep, store.buckets)
     beat.write_text("", encoding="utf-8")
     return TaskResult(task.label, outcomes)
+
+
+def _reads(ind: Any, registry: Any) -> set[str]:
+    """The tables an indicator declares it reads (the payment tables when it reads payments)."""
+    read = {*ind.meta.reads, *ind.meta.optional_reads}
+    if ind.meta.reads_payments:
+        read |= set(registry.payment_tables)
+    return read
+
+
+def _releasing(
+    plan: Any, ds: Any, order: list[Any], beat: Path | None = None
+) -> Callable[[str, int, int], None]:
+    """``evaluate``'s progress callback: before each indicator, write its code to the heartbeat
+    file and drop the tables no indicator from it on declares (a table an indicator reads
+    without declaring it is read again: slower, never different). A task then holds the tables
+    still to be read, not all it has read."""
+    remaining: list[set[str]] = []
+    acc: set[str] = set()
+    for ind in reversed(order):
+        acc = acc | _reads(ind, plan.registry)
+        remaining.append(acc)
+    remaining.reverse()
+    tables = getattr(ds, "store_tables", None)
+
+    def progress(code: str, i: int, n: int) -> None:
+        if beat is not None:
+            beat.write_text(code, encoding="utf-8")
+        if tables is not None and i < len(remaining) and tables.release(remaining[i]):
+            release_memory()
+
+    return progress
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the operating system: Arrow's pool (pandas' strings live in
+    it) and the C heap (numpy's arrays) keep freed pages otherwise, and a worker reused for
+    the next task would keep the largest task's footprint."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        lib = ctypes.CDLL("libc.so.6")
+        lib.malloc_trim  # noqa: B018 (glibc only)
+    except (OSError, AttributeError):
+        return None
+    return lib
+
+
+_LIBC = _libc()
 
 
 def _own_persons(
@@ -121,16 +185,29 @@ def _own_persons(
     return hits[~is_person | mine.to_numpy()]
 
 
-def default_shards(store: Store, period: str, version: int | None, workers: int) -> int:
-    """One shard (this process, no workers to start) for data that fit one; else about
-    ``ROWS_PER_SHARD`` stored rows per shard and at least one shard per worker; at most the
-    store's person buckets. Each shard pays every indicator's fixed cost once, so shards are
-    not made smaller than they need to be."""
-    rows = sum(int(v.info["rows_loaded"]) for v in store.as_of(period, version))
-    wanted = -(-rows // ROWS_PER_SHARD)
+def default_shards(
+    store: Store,
+    period: str,
+    version: int | None,
+    workers: int,
+    memory: int = SHARD_MEMORY,
+) -> int:
+    """Person shards from the data's size: enough that one shard's tables, loaded, take about
+    ``memory`` bytes (estimated as ``LOADED_PER_STORED`` × their Parquet bytes), so a task's
+    memory is bounded whatever the city's size or the number of workers. One shard (this
+    process, no workers to start) when the data fit one; else rounded up to whole rounds of
+    the workers; at most the store's person buckets. Each shard pays every indicator's fixed
+    cost once, so shards are not made smaller than the budget asks."""
+    stored = 0
+    for v in store.as_of(period, version):
+        for table in v.tables:
+            stored += sum(f.stat().st_size for f in v.table_files(table, None))
+    wanted = -(-stored * LOADED_PER_STORED // memory)
     if wanted <= 1:
         return 1
-    return max(1, min(store.buckets, max(wanted, workers)))
+    if workers > 1:
+        wanted = -(-wanted // workers) * workers
+    return max(1, min(store.buckets, wanted))
 
 
 def screen_store(
@@ -175,7 +252,8 @@ def screen_store(
         ds = store_dataset(
             st, period, version, indicators=plan.order, registry=plan.registry, buckets=None
         )
-        return assemble(plan, evaluate(plan, ds, handed=handed), ds, handed)
+        outcomes = evaluate(plan, ds, progress=_releasing(plan, ds, plan.order), handed=handed)
+        return assemble(plan, outcomes, ds, handed)
     # the checks of the run's own suspicions run here, last, over every task's results
     last = [i for i in plan.order if reads_run_suspicions(i)]
     first = [i for i in plan.order if not reads_run_suspicions(i)]

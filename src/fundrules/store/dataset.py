@@ -65,6 +65,21 @@ class StoreTables(Mapping[str, pd.DataFrame]):
     def __len__(self) -> int:
         return len(self.names)
 
+    def loaded(self) -> list[str]:
+        """The tables read and kept so far."""
+        return list(self._loaded)
+
+    def release(self, keep: Iterable[str]) -> list[str]:
+        """Forget the tables read so far that are not in ``keep`` (read again if asked for
+        again): a run drops a table after the last indicator that declares it, so a task holds
+        the tables its remaining indicators read, not every table it has read. Returns the
+        tables dropped."""
+        wanted = set(keep)
+        dropped = [n for n in self._loaded if n not in wanted]
+        for n in dropped:
+            del self._loaded[n]
+        return dropped
+
     def read_columns(self, name: str, columns: Iterable[str]) -> pd.DataFrame:
         """Some columns of a table, without keeping them (person ids for the profiles)."""
         if name in self._loaded:
