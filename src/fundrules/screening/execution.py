@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from fundrules.errors import FundrulesError
 from fundrules.period import parse_period
+from fundrules.screening.reads import declared_reads
 from fundrules.store import Store, open_store
 from fundrules.store.dataset import store_dataset
 from fundrules.store.shards import person_buckets, shard_buckets
@@ -104,7 +105,7 @@ def run_task(task: Task, registry: Any = None) -> TaskResult:
         if ds.store_tables is not None:
             ds.store_tables.release(())
         del ds
-        release_memory()
+        release_memory(collect=True)
     if buckets is not None:
         keep = set(buckets)
         for out in outcomes:
@@ -115,11 +116,9 @@ def run_task(task: Task, registry: Any = None) -> TaskResult:
 
 
 def _reads(ind: Any, registry: Any) -> set[str]:
-    """The tables an indicator declares it reads (the payment tables when it reads payments)."""
-    read = {*ind.meta.reads, *ind.meta.optional_reads}
-    if ind.meta.reads_payments:
-        read |= set(registry.payment_tables)
-    return read
+    """The tables an indicator declares it reads (``reads``, ``optional_reads``, the payment
+    tables, the tables holding the id kinds it reads)."""
+    return set(declared_reads(ind, registry.tables, registry.payment_tables.values()))
 
 
 def _releasing(
@@ -146,11 +145,13 @@ def _releasing(
     return progress
 
 
-def release_memory() -> None:
+def release_memory(collect: bool = False) -> None:
     """Hand freed memory back to the operating system: Arrow's pool (pandas' strings live in
     it) and the C heap (numpy's arrays) keep freed pages otherwise, and a worker reused for
-    the next task would keep the largest task's footprint."""
-    gc.collect()
+    the next task would keep the largest task's footprint. ``collect``: first free what only
+    reference cycles hold (a full ``gc.collect``, ~0.1 s with a loaded heap: end of a task)."""
+    if collect:
+        gc.collect()
     pa.default_memory_pool().release_unused()
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
@@ -258,15 +259,16 @@ def screen_store(
     last = [i for i in plan.order if reads_run_suspicions(i)]
     first = [i for i in plan.order if not reads_run_suspicions(i)]
     person = tuple(i.code for i in first if i.meta.partition == "person")
-    other = tuple(i.code for i in first if i.meta.partition != "person")
+    other = _by_tables([i for i in first if i.meta.partition != "person"], plan.registry)
     beats = Path(tempfile.mkdtemp(prefix=f"fundrules-run-{os.getpid()}-"))
     try:
-        tasks = []
-        if other:
-            tasks.append(_task(st, period, version, other, params, None, n_shards, beats, handed))
+        tasks = [
+            _task(st, period, version, codes, params, None, n_shards, beats, handed, f"whole-{k}")
+            for k, codes in enumerate(other)
+        ]
         if person:
             tasks.extend(
-                _task(st, period, version, person, params, j, n_shards, beats, handed)
+                _task(st, period, version, person, params, j, n_shards, beats, handed, f"shard-{j}")
                 for j in range(n_shards)
             )
         results = _run_tasks(tasks, executor, n_workers, registry, progress)
@@ -279,6 +281,16 @@ def screen_store(
     return assemble(plan, outcomes, ds, handed)
 
 
+def _by_tables(inds: list[Any], registry: Any) -> list[tuple[str, ...]]:
+    """The indicators not partitioned by person, one task per set of tables they read (in the
+    plan's order): each task holds only its own tables (never the whole data at once), and
+    the tasks spread over the workers beside the shards."""
+    groups: dict[frozenset[str], list[str]] = {}
+    for ind in inds:
+        groups.setdefault(frozenset(_reads(ind, registry)), []).append(ind.code)
+    return [tuple(codes) for codes in groups.values()]
+
+
 def _task(
     st: Store,
     period: str,
@@ -289,8 +301,8 @@ def _task(
     shards: int,
     beats: Path,
     handed: Mapping[str, pd.DataFrame] | None,
+    name: str,
 ) -> Task:
-    name = "whole" if shard is None else f"shard-{shard}"
     beat = beats / f"{name}.current"
     beat.write_text("", encoding="utf-8")
     return Task(

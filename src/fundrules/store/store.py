@@ -607,7 +607,7 @@ def _read_part(
     flt = None
     if since is not None and pcol:
         flt = pads.field(pcol) >= since
-    t = _in_row_order(dataset.to_table(columns=[*wanted, ROW], filter=flt))
+    t = _read_in_row_order(dataset, [*wanted, ROW], flt)
     units = meta.get("datetime_units", {})
     t = _with_units(t, units)
     # the Arrow buffers are released column by column as the frame is built (peak: ~1 copy)
@@ -619,19 +619,29 @@ def _read_part(
     return frame
 
 
-def _in_row_order(t: pa.Table) -> pa.Table:
+def _read_in_row_order(
+    dataset: pads.Dataset, columns: list[str], flt: pads.Expression | None
+) -> pa.Table:
     """The rows in their submitted order (by ``_row``), without ``_row``.
 
     Files hold rows sorted by (bucket, period, row): each file is a few ascending runs of
     ``_row``, which numpy's stable sort (timsort on int64) merges in about one pass; a read
     already in order (one file, one month) is not reordered at all."""
+    t = dataset.to_table(columns=columns, filter=flt)
     if t.num_rows < 2:
         return t.drop_columns([ROW])
     row = t.column(ROW).to_numpy()
     body = t.drop_columns([ROW])
     if bool((row[1:] > row[:-1]).all()):
         return body
-    return body.take(np.argsort(row, kind="stable"))
+    order = pa.array(np.argsort(row, kind="stable"))
+    schema, cols = body.schema, body.columns
+    del t, body, row
+    # column by column, each read column dropped once reordered: one column's copy at a time
+    for i, col in enumerate(cols):
+        cols[i] = col.take(order)
+        del col
+    return pa.Table.from_arrays(cols, schema=schema)
 
 
 def _with_units(t: pa.Table, units: Mapping[str, str]) -> pa.Table:
