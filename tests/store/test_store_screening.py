@@ -33,6 +33,7 @@ from fundrules.screening.execution import (
 from fundrules.screening.output import suspicions_to_arrow
 from fundrules.store import StoreError, open_store
 from fundrules.store.dataset import store_dataset
+from fundrules.store.shards import person_buckets, shard_buckets
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +226,37 @@ def test_a_table_released_is_read_again_the_same(stored):
     assert tables.release(["deaths"]) == ["benefits"]
     assert tables.loaded() == ["deaths"]
     pd.testing.assert_frame_equal(ds.table("benefits"), first)
+
+
+def test_a_later_month_replaces_rows_on_the_whole_key_in_every_shard(city, tmp_path):
+    """June's rows replace May's with the same key — the whole key (a settlement's other line
+    stays), and in every shard, even when the row's person (so its bucket) changed."""
+    may = tmp_path / "may"
+    shutil.copytree(city, may)
+    items = pq.read_table(city / "medical_items.parquet").to_pandas()
+    extra_line = items.iloc[[0]].assign(line_no=int(items["line_no"].max()) + 1)
+    pd.concat([items.iloc[[0]], extra_line]).to_parquet(may / "medical_items.parquet", index=False)
+    settlements = pq.read_table(city / "medical_settlements.parquet").to_pandas()
+    store = open_store(tmp_path / "store", create=True)
+    bucket_of = dict(zip(settlements.person_id, person_buckets(settlements.person_id, 32)))
+    first = settlements.iloc[0]
+    moved = next(p for p in settlements.person_id if bucket_of[p] != bucket_of[first.person_id])
+    settlements.iloc[[0]].assign(person_id=moved).to_parquet(
+        may / "medical_settlements.parquet", index=False
+    )
+    store.intake(may, "2025-05")
+    store.intake(city, PERIOD)
+    as_of = store.as_of(PERIOD)
+    lines = store.read_table(as_of, "medical_items")
+    assert len(lines) == len(items) + 1  # May's other line stays, its same line is June's
+    key = ["settlement_id", "line_no"]
+    assert not lines.duplicated(key).any()
+    for n in (1, 3):
+        parts = [
+            store.read_table(as_of, "medical_settlements", buckets=shard_buckets(j, n, 32))
+            for j in range(n)
+        ]
+        found = pd.concat(parts, ignore_index=True)
+        mine = found[found.settlement_id == first.settlement_id]
+        assert mine.person_id.tolist() == [first.person_id], n  # June's, once, in its own shard
+        assert len(found) == len(settlements)

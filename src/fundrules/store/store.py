@@ -661,23 +661,87 @@ def _with_units(t: pa.Table, units: Mapping[str, str]) -> pa.Table:
 def _drop_replaced(
     frame: pd.DataFrame, key: list[str], later: list[StoredVersion], table: str
 ) -> pd.DataFrame:
-    """Drop the rows of ``frame`` whose key a later version of the table also has."""
-    if not all(k in frame for k in key):
+    """Drop the rows of ``frame`` whose key a later version of the table also has.
+
+    Keys are compared as values of the validated type (one type per column in every version:
+    a later month's timestamps are cast to this frame's unit first) with Arrow's hashed
+    ``is_in`` on the first key column, then, for the few rows that match there, on integer
+    codes of the whole key: no Python string per row. The later versions' keys are read from
+    every bucket (a row may change person, hence bucket, from one month to the next)."""
+    if not all(k in frame for k in key) or not len(frame):
         return frame
-    keys = []
-    for v in later:
-        if table in v.tables:
-            files = v.table_files(table, None)
-            keys.append(
-                pads.dataset([str(f) for f in files], format="parquet")
-                .to_table(columns=key)
-                .to_pandas()
-            )
-    if not keys:
+    files = [str(f) for v in later if table in v.tables for f in v.table_files(table, None)]
+    if not files:
         return frame
-    later_keys = pd.MultiIndex.from_frame(pd.concat(keys, ignore_index=True).astype("str"))
-    mine = pd.MultiIndex.from_frame(frame[key].astype("str"))
-    return frame[~mine.isin(later_keys)].reset_index(drop=True)
+    theirs = pads.dataset(files, format="parquet").to_table(columns=key)
+    if not theirs.num_rows:
+        return frame
+    mine = pa.Table.from_pandas(frame[key], preserve_index=False)
+    try:
+        replaced = _replaced(mine, theirs)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        # a type Arrow cannot align or hash: the keys as text, as pandas writes them
+        later_keys = pd.MultiIndex.from_frame(theirs.to_pandas().astype("str"))
+        replaced = pd.MultiIndex.from_frame(frame[key].astype("str")).isin(later_keys)
+    if not replaced.any():
+        return frame
+    return frame[~replaced].reset_index(drop=True)
+
+
+def _replaced(mine: pa.Table, theirs: pa.Table) -> np.ndarray:
+    """Per row of ``mine``, whether ``theirs`` has a row with the same key (every column)."""
+    theirs = pa.table(
+        [
+            c if c.type == mine.schema.field(n).type else pc.cast(c, mine.schema.field(n).type)
+            for n, c in zip(theirs.column_names, theirs.columns, strict=True)
+        ],
+        names=theirs.column_names,
+    )
+    first = mine.column_names[0]
+    hit = _is_in(mine.column(first), theirs.column(first))
+    if mine.num_columns == 1 or not hit.any():
+        return hit
+    # several columns: only the rows whose first column matches can match on the whole key
+    rows = np.flatnonzero(hit)
+    cand = mine.take(pa.array(rows))
+    near = theirs.filter(pc.is_in(theirs.column(first), value_set=cand.column(first)))
+    code_mine, code_theirs = _key_codes(cand, near)
+    out = np.zeros(mine.num_rows, dtype=bool)
+    out[rows] = _is_in(pa.chunked_array([code_mine]), pa.chunked_array([code_theirs]))
+    return out
+
+
+def _is_in(values: pa.ChunkedArray, value_set: pa.ChunkedArray) -> np.ndarray:
+    """Arrow's hashed membership (nulls match nulls) as a numpy bool array."""
+    found = pc.is_in(values, value_set=value_set.combine_chunks(), skip_nulls=False)
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _key_codes(mine: pa.Table, theirs: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 per row of each side: equal exactly when the rows' keys are equal."""
+    n = mine.num_rows
+    code_mine = np.zeros(n, dtype=np.int64)
+    code_theirs = np.zeros(theirs.num_rows, dtype=np.int64)
+    span = 1  # the codes so far are in [0, span)
+    for name in mine.column_names:
+        a = mine.column(name)
+        b = theirs.column(name)
+        if b.type != a.type:
+            b = pc.cast(b, a.type)
+        both = pa.chunked_array(a.chunks + b.chunks, type=a.type).combine_chunks()
+        enc = pc.dictionary_encode(both, null_encoding="encode")
+        idx = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        width = len(enc.dictionary)
+        if width <= 1:
+            continue
+        if span * width >= 2**62:  # renumber the codes so far densely before widening
+            _, dense = np.unique(np.concatenate([code_mine, code_theirs]), return_inverse=True)
+            code_mine, code_theirs = dense[:n].astype(np.int64), dense[n:].astype(np.int64)
+            span = int(dense.max()) + 1
+        code_mine = code_mine * width + idx[:n]
+        code_theirs = code_theirs * width + idx[n:]
+        span *= width
+    return code_mine, code_theirs
 
 
 __all__ = ["IntakeLocked", "Store", "StoreError", "StoredVersion", "open_store", "submission_due"]
