@@ -238,7 +238,8 @@ def test_a_later_month_replaces_rows_on_the_whole_key_in_every_shard(city, tmp_p
     pd.concat([items.iloc[[0]], extra_line]).to_parquet(may / "medical_items.parquet", index=False)
     settlements = pq.read_table(city / "medical_settlements.parquet").to_pandas()
     store = open_store(tmp_path / "store", create=True)
-    bucket_of = dict(zip(settlements.person_id, person_buckets(settlements.person_id, 32)))
+    ids = settlements.person_id
+    bucket_of = dict(zip(ids, person_buckets(ids, 32), strict=True))
     first = settlements.iloc[0]
     moved = next(p for p in settlements.person_id if bucket_of[p] != bucket_of[first.person_id])
     settlements.iloc[[0]].assign(person_id=moved).to_parquet(
