@@ -386,7 +386,8 @@ class Store:
                     buckets = person_buckets(persons, self.buckets)
                 elif parent is not None:
                     assert via is not None
-                    buckets = _buckets_via(pa.chunked_array([_arrow_text(frame[via[1]])]), *parent)
+                    values = _arrow_text(frame[via[1]])
+                    buckets = _buckets_via([(values, np.ones(len(values), np.int64))], *parent)[0]
                 else:
                     buckets = np.full(len(frame), SHARED, dtype=np.int16)
                 if name in parents_needed:

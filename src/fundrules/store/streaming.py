@@ -350,6 +350,17 @@ def _batches(pf: pq.ParquetFile, columns: list[str] | None = None) -> Iterator[p
         yield pf.read_row_groups(group, columns=columns, use_threads=True)
 
 
+def _ahead(batches: Iterator[pa.Table], pool: ThreadPoolExecutor) -> Iterator[pa.Table]:
+    """``batches``, each read in ``pool`` while the one before is being used."""
+    nxt = pool.submit(next, batches, None)
+    while True:
+        batch = nxt.result()
+        if batch is None:
+            return
+        nxt = pool.submit(next, batches, None)
+        yield batch
+
+
 def _stream(
     pf: pq.ParquetFile,
     path: Path,
@@ -380,16 +391,17 @@ def _stream(
     via_buckets = None
     key_parts: dict[str, Any] = {}
     if via is not None and parent is not None:
-        chunks = []
+        runs = []
         for batch in _batches(pf, [via[1]]):
             _check_cells(batch, limits, 0)
-            chunks.append(typed_column(batch.column(0).combine_chunks(), cols[via[1]], None)[0])
-        values = pa.chunked_array(chunks, type=chunks[0].type if chunks else pa.large_string())
-        del chunks
-        via_buckets, via_codes = _buckets_via(values, *parent, codes=via[1] in key)
+            runs.append(
+                _runs(typed_column(batch.column(0).combine_chunks(), cols[via[1]], None)[0])
+            )
+            del batch
+        via_buckets, via_codes = _buckets_via(runs, *parent, codes=via[1] in key)
         if via_codes is not None:
             key_parts[via[1]] = via_codes
-        del values
+        del runs
     doubted_cols = set(key) | ({via[1]} if via else set())
     key_chunks: dict[str, list[Any]] = {c: [] for c in key if c not in key_parts}
     seconds["join"] = time.perf_counter() - t0
@@ -406,7 +418,8 @@ def _stream(
     offset = 0
     t_val = t_write = t_read = 0.0
     t1 = time.perf_counter()
-    for batch in _batches(pf):
+    reader = ThreadPoolExecutor(1)  # the next batch is read while this one is validated
+    for batch in _ahead(_batches(pf), reader):
         t_read += time.perf_counter() - t1
         t1 = time.perf_counter()
         m = batch.num_rows
@@ -491,6 +504,7 @@ def _stream(
         t_write += time.perf_counter() - t2
         offset += m
         t1 = time.perf_counter()
+    reader.shutdown()
     t2 = time.perf_counter()
     for fut in pending:
         fut.result()
@@ -582,33 +596,53 @@ def _check_cells(batch: pa.Table, limits: ReadLimits, offset: int) -> None:
                 raise DataError(err.message, column=name, row=row)
 
 
-def _buckets_via(
-    values: pa.ChunkedArray, keys: pa.ChunkedArray, buckets: np.ndarray, codes: bool = False
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Bucket of each row: that of the first parent row whose join value equals the row's;
-    with ``codes``, also an int64 per row equal for equal values (the parent row's position,
-    or past the parent's rows for values the parent lacks)."""
-    if keys.type != values.type:
-        values = values.cast(keys.type)
+def _runs(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """The first value of each run of equal consecutive values, and the runs' lengths (the
+    item lines of a settlement come together: a quarter as many lookups)."""
     n = len(values)
+    if n == 0:
+        return values, np.zeros(0, dtype=np.int64)
+    new = np.ones(n, dtype=bool)
+    if n > 1:
+        same = pc.equal(values.slice(1), values.slice(0, n - 1))
+        new[1:] = ~_np_bool(same)
+    heads = np.flatnonzero(new)
+    return values.take(pa.array(heads)), np.diff(np.r_[heads, n])
+
+
+def _buckets_via(
+    runs: list[tuple[pa.Array, np.ndarray]],
+    keys: pa.ChunkedArray,
+    buckets: np.ndarray,
+    codes: bool = False,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Bucket of each row (given as runs of equal values, :func:`_runs`): that of the first
+    parent row whose join value equals the row's; with ``codes``, also an int64 per row equal
+    for equal values (the parent row's position, or past the parent's rows for values the parent
+    lacks)."""
+    heads = pa.chunked_array([h for h, _ in runs], type=runs[0][0].type if runs else keys.type)
+    lengths = np.concatenate([n for _, n in runs]) if runs else np.zeros(0, dtype=np.int64)
+    if keys.type != heads.type:
+        heads = heads.cast(keys.type)
     if len(keys) == 0:
-        idx = np.full(n, -1, dtype=np.int64)
+        idx = np.full(len(heads), -1, dtype=np.int64)
     else:
-        where = pc.index_in(values, value_set=keys.combine_chunks())
+        where = pc.index_in(heads, value_set=keys.combine_chunks())
         idx = pc.fill_null(where, -1).to_numpy().astype(np.int64)
     found = idx >= 0
-    out = np.full(n, SHARED, dtype=np.int16)
-    out[found] = buckets[idx[found]]
+    per_head = np.full(len(heads), SHARED, dtype=np.int16)
+    per_head[found] = buckets[idx[found]]
+    out = np.repeat(per_head, lengths)
     if not codes:
         return out, None
     if not found.all():
         orphans = np.flatnonzero(~found)
-        enc = pc.dictionary_encode(values.take(pa.array(orphans)), null_encoding="encode")
+        enc = pc.dictionary_encode(heads.take(pa.array(orphans)), null_encoding="encode")
         extra = np.concatenate(
             [c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks]
         ).astype(np.int64)
         idx[orphans] = len(keys) + extra
-    return out, idx
+    return out, np.repeat(idx, lengths)
 
 
 def _key_values(values: pa.Array) -> Any:
