@@ -153,3 +153,25 @@ def test_a_duplicate_key_in_the_loaded_rows_of_a_column_the_arrow_checks_doubt_r
     store = open_store(tmp_path / "store", create=True)
     store.intake(folder, PERIOD, received_at="2025-07-10T09:00")
     _compare(store, folder)
+
+
+@pytest.mark.parametrize("as_csv", ["medical_items", "medical_settlements"])
+def test_a_table_in_csv_beside_streamed_parquet_keeps_items_with_their_settlements(
+    city, tmp_path, as_csv
+):
+    # one of the pair through the pandas path, the other streamed: the join still holds
+    folder = tmp_path / "mixed"
+    shutil.copytree(city, folder)
+    t = pq.read_table(folder / f"{as_csv}.parquet")
+    (folder / f"{as_csv}.parquet").unlink()
+    t.to_pandas().to_csv(folder / f"{as_csv}.csv", index=False)
+    store = open_store(tmp_path / "store", create=True)
+    version = store.intake(folder, PERIOD, received_at="2025-07-10T09:00")
+    tables = version.path / "tables"
+    for part in (tables / "medical_items").glob("part-*.parquet"):
+        if part.name == "part-shared.parquet":
+            continue
+        items = set(pq.read_table(part, columns=["settlement_id"])["settlement_id"].to_pylist())
+        mine = pq.read_table(tables / "medical_settlements" / part.name, columns=["settlement_id"])
+        assert items and items <= set(mine["settlement_id"].to_pylist())
+    _compare(store, folder)

@@ -166,26 +166,17 @@ def typed_column(
     elif kind in ("money", "price"):
         places = 2 if kind == "money" else 4
         units, bad = _decimal_units(a, places)
-        valid = _valid(a)
-        if not column.signed:
+        if not column.signed and len(units) and units.min() < 0:
             bad |= units < 0
-        doubt |= bad & valid
-        values = pa.array(np.where(bad, 0, units), pa.int64(), mask=~valid)
+        nulls = a.null_count > 0
+        valid = _valid(a) if nulls else None
+        if bad.any():
+            doubt |= bad & (valid if valid is not None else True)
+            units = np.where(bad, 0, units)
+        values = pa.array(units, pa.int64(), mask=~valid if valid is not None else None)
     elif kind in ("number", "integer"):
-        x = pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)
-        valid = ~np.isnan(x)  # null and NaN are both empty in the pandas path
-        lo = column.minimum if column.minimum is not None else (None if column.signed else 0)
-        with np.errstate(invalid="ignore"):
-            if lo is not None:
-                doubt |= valid & (x < lo)
-            if column.maximum is not None:
-                doubt |= valid & (x > column.maximum)
-            if kind == "integer":
-                doubt |= valid & ((x != np.floor(x)) | (np.abs(x) >= FLOAT_EXACT))
-        if kind == "number":
-            values = pa.array(x, pa.float64(), mask=~valid)
-        else:
-            values = pa.array(np.where(valid & ~doubt, x, 0).astype(np.int64), mask=~valid)
+        values, bad = _numbers(a, column)
+        doubt |= bad
     elif kind == "bool":
         values = pc.fill_null(a, False)
     else:  # pragma: no cover - _supported() keeps other kinds out
@@ -195,10 +186,63 @@ def typed_column(
     return values, doubt
 
 
+def _numbers(a: pa.Array, column: Column) -> tuple[pa.Array, np.ndarray]:
+    """Numbers (float64) and integers (int64) as ``to_number`` / ``to_integer`` make them, and
+    the cells out of range (or not whole, or too large for a float to be exact). The common case
+    — no NaN, every value within range by the column's minimum and maximum — costs two passes."""
+    n = len(a)
+    kind = column.kind
+    lo = column.minimum if column.minimum is not None else (None if column.signed else 0)
+    hi = column.maximum
+    if pa.types.is_integer(a.type):
+        v = a if a.type == pa.int64() else a.cast(pa.int64())
+        mm = pc.min_max(v)
+        low, high = mm["min"].as_py(), mm["max"].as_py()
+        if low is None or (
+            (lo is None or low >= lo)
+            and (hi is None or high <= hi)
+            and low > -FLOAT_EXACT
+            and high < FLOAT_EXACT
+        ):
+            return (v if kind == "integer" else v.cast(pa.float64())), np.zeros(n, dtype=bool)
+    elif pa.types.is_floating(a.type) and kind == "number":
+        v = a if a.type == pa.float64() else a.cast(pa.float64())
+        if not pc.any(pc.is_nan(v)).as_py():
+            mm = pc.min_max(v)
+            low, high = mm["min"].as_py(), mm["max"].as_py()
+            if low is None or ((lo is None or low >= lo) and (hi is None or high <= hi)):
+                return v, np.zeros(n, dtype=bool)
+    # per cell: NaN, out of range, not whole
+    doubt = np.zeros(n, dtype=bool)
+    x = pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)
+    valid = ~np.isnan(x)  # null and NaN are both empty in the pandas path
+    with np.errstate(invalid="ignore"):
+        if lo is not None:
+            doubt |= valid & (x < lo)
+        if hi is not None:
+            doubt |= valid & (x > hi)
+        if kind == "integer":
+            doubt |= valid & ((x != np.floor(x)) | (np.abs(x) >= FLOAT_EXACT))
+    if kind == "number":
+        return pa.array(x, pa.float64(), mask=~valid), doubt
+    return pa.array(np.where(valid & ~doubt, x, 0).astype(np.int64), mask=~valid), doubt
+
+
 def _decimal_units(a: pa.Array, places: int) -> tuple[np.ndarray, np.ndarray]:
     """Decimals → int64 units of 10**-places yuan and the cells that are not exactly that (more
-    decimals, or beyond decimal(18, places))."""
+    decimals, or beyond decimal(18, places)); nulls are 0."""
     n = len(a)
+    t = a.type
+    if pa.types.is_decimal128(t) and t.scale <= places and t.precision - t.scale + places <= 18:
+        # every value fits in 18 digits of units: the unscaled integers, after an exact rescale
+        cells = a if t.scale == places else pc.cast(a, pa.decimal128(18, places))
+        words = np.frombuffer(cells.buffers()[1], dtype=np.int64)[
+            2 * cells.offset : 2 * (cells.offset + n)
+        ]
+        units = words[0::2].copy()
+        if cells.null_count:
+            units[~_valid(cells)] = 0
+        return units, np.zeros(n, dtype=bool)
     target = pa.decimal128(38, places)
     try:
         cells = pc.cast(a, target)
