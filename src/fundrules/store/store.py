@@ -46,7 +46,7 @@ from fundrules.period import format_period, parse_period
 
 from .folder import IntakeLocked, StoreError, create_marker, read_marker
 from .shards import SHARED, person_buckets, row_persons
-from .streaming import _buckets_via, stream_parquet_table
+from .streaming import COMPRESSION, _buckets_via, stream_parquet_table
 
 if TYPE_CHECKING:
     from fundrules.plugins.registry import Registry
@@ -587,7 +587,12 @@ def _write_table(
         b = int(sorted_buckets[start])
         name = "part-shared.parquet" if b == SHARED else f"part-{b}.parquet"
         wrote_shared |= b == SHARED
-        pq.write_table(table.slice(start, end - start), folder / name, row_group_size=ROW_GROUP)
+        pq.write_table(
+            table.slice(start, end - start),
+            folder / name,
+            row_group_size=ROW_GROUP,
+            compression=COMPRESSION,
+        )
     if not wrote_shared:  # every table has its shared part: its schema, even with no rows
         pq.write_table(table.slice(0, 0), folder / "part-shared.parquet")
 

@@ -50,6 +50,9 @@ from .shards import SHARED, hash_persons
 ROW = "_row"
 ROW_GROUP = 128 * 1024
 BATCH_ROWS = 1 << 21  # rows validated and written at a time
+# LZ4: as fast to write as Snappy and about 40 % less CPU to read back (zstd level 1: half the
+# size, 40 % more CPU to write), measured on the 100k city's medical_items (D93)
+COMPRESSION = "lz4"
 FLOAT_EXACT = 2**53
 
 
@@ -542,7 +545,9 @@ def _stream(
             if b not in writers:
                 if dictionary is None:
                     dictionary = _few_values(table)
-                writers[b] = pq.ParquetWriter(out / _part(b), schema, use_dictionary=dictionary)
+                writers[b] = pq.ParquetWriter(
+                    out / _part(b), schema, use_dictionary=dictionary, compression=COMPRESSION
+                )
             pending.append(pool.submit(_write_rows, writers[b], table, order[start:end]))
         del table
         t_write += time.perf_counter() - t2
@@ -777,7 +782,7 @@ def _drop_duplicates(
         gone = pc.is_in(t[ROW], value_set=drop)
         shown.append(t.filter(gone).select([*key, ROW]).to_pandas())
         kept = t.filter(pc.invert(gone))
-        pq.write_table(kept, f, row_group_size=ROW_GROUP)
+        pq.write_table(kept, f, row_group_size=ROW_GROUP, compression=COMPRESSION)
     found = pd.concat(shown, ignore_index=True).set_index(ROW).loc[dup_rows]
     for c in key:
         if pd.api.types.is_datetime64_dtype(found[c].dtype):
