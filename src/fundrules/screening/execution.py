@@ -81,10 +81,13 @@ class TaskResult:
 
 def run_task(task: Task, registry: Any = None) -> TaskResult:
     """Run one task (in a worker process, a Dask worker, or here)."""
+    in_worker = registry is None  # a worker process (local or Dask) of this run
     if registry is None:
         from fundrules.plugins import get_registry
 
         registry = get_registry()
+        if _OWN_WORKER:
+            _freeze_once()
     store = open_store(task.store)
     plan = plan_run(parse_period(task.period), list(task.codes), task.params, registry=registry)
     buckets = None if task.shard is None else shard_buckets(task.shard, task.shards, store.buckets)
@@ -96,7 +99,7 @@ def run_task(task: Task, registry: Any = None) -> TaskResult:
         registry=plan.registry,
         buckets=buckets,
     )
-    beat = Path(task.heartbeat)
+    beat = _Heartbeat(task.heartbeat)
     progress = _releasing(plan, ds, plan.order, beat)
     try:
         outcomes = evaluate(plan, ds, progress=progress, handed=task.handed)
@@ -104,14 +107,53 @@ def run_task(task: Task, registry: Any = None) -> TaskResult:
         if ds.store_tables is not None:
             ds.store_tables.release(())
         del ds
-        release_memory(collect=True)
+        release_memory(collect=in_worker)
     if buckets is not None:
         keep = set(buckets)
         for out in outcomes:
             subject = plan.indicators[out.row["indicator"]].meta.subject
             out.hits = _own_persons(out.hits, subject, keep, store.buckets)
-    beat.write_text("", encoding="utf-8")
+    beat.close()
     return TaskResult(task.label, outcomes)
+
+
+class _Heartbeat:
+    """The file a task writes the code of the indicator it runs into: overwritten in place
+    (one ``pwrite``, padded with blanks) rather than opened and rewritten per indicator."""
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+        self.width = 0
+
+    def write(self, code: str) -> None:
+        data = code.encode("utf-8")
+        os.pwrite(self.fd, data.ljust(self.width), 0)
+        self.width = max(self.width, len(data))
+
+    def close(self) -> None:
+        self.write("")
+        os.close(self.fd)
+
+
+_FROZEN = False
+_OWN_WORKER = False  # this process is a worker of the pool ``screen_store`` started
+
+
+def _own_worker() -> None:
+    """The initializer of the workers ``screen_store`` starts itself."""
+    global _OWN_WORKER
+    _OWN_WORKER = True
+
+
+def _freeze_once() -> None:
+    """In a worker process this module started (not a user's executor or Dask worker): move what is alive after the imports (modules, the registry) out
+    of the collector's sight, so the full collection after each task costs milliseconds, not
+    a walk over every imported object."""
+    global _FROZEN
+    if not _FROZEN:
+        gc.collect()
+        gc.freeze()
+        _FROZEN = True
 
 
 def _reads(ind: Any, registry: Any) -> set[str]:
@@ -123,7 +165,7 @@ def _reads(ind: Any, registry: Any) -> set[str]:
 
 
 def _releasing(
-    plan: Any, ds: Any, order: list[Any], beat: Path | None = None
+    plan: Any, ds: Any, order: list[Any], beat: _Heartbeat | None = None
 ) -> Callable[[str, int, int], None]:
     """``evaluate``'s progress callback: before each indicator, write its code to the heartbeat
     file and drop the tables no indicator from it on declares (a table an indicator reads
@@ -139,7 +181,7 @@ def _releasing(
 
     def progress(code: str, i: int, n: int) -> None:
         if beat is not None:
-            beat.write_text(code, encoding="utf-8")
+            beat.write(code)
         if tables is not None and i < len(remaining) and tables.release(remaining[i]):
             release_memory()
 
@@ -336,7 +378,9 @@ def _run_tasks(
     own: Executor | None = None
     if executor is None:
         own = ProcessPoolExecutor(
-            max_workers=min(workers, len(tasks)), mp_context=get_context("spawn")
+            max_workers=min(workers, len(tasks)),
+            mp_context=get_context("spawn"),
+            initializer=_own_worker,
         )
         executor = own
     try:
