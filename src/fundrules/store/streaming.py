@@ -152,9 +152,13 @@ def typed_column(
             doubt |= ~_np_bool(known) & _valid(t)
         values: pa.Array = t
     elif kind == "period":
-        t = _trimmed(a)
-        ok = _np_bool(pc.match_substring_regex(t, r"^[0-9]{4}-[0-9]{2}$"))
-        safe = pc.if_else(pa.array(ok), t, pa.scalar("0000-01", pa.large_string()))
+        # a month's rows name a handful of periods: parse the distinct texts, spread the months
+        enc = pc.dictionary_encode(
+            a.cast(a.type.value_type) if pa.types.is_dictionary(a.type) else a
+        )
+        words = _trimmed(enc.dictionary)
+        ok = _np_bool(pc.match_substring_regex(words, r"^[0-9]{4}-[0-9]{2}$"))
+        safe = pc.if_else(pa.array(ok), words, pa.scalar("0000-01", pa.large_string()))
         year = pc.cast(pc.utf8_slice_codeunits(safe, 0, 4), pa.int32()).to_numpy(
             zero_copy_only=False
         )
@@ -162,8 +166,11 @@ def typed_column(
             zero_copy_only=False
         )
         ok &= (mon >= 1) & (mon <= 12)
-        doubt |= ~ok & _valid(t)
-        values = pa.array(year * 12 + mon - 1, pa.int32(), mask=~ok)
+        month = pa.array(year * 12 + mon - 1, pa.int32(), mask=~ok)
+        values = month.take(enc.indices)  # null where the cell is null or not a period
+        doubt |= ~_valid(values) & _valid(a)  # a cell that is there but no period
+        if not column.optional:
+            doubt |= ~_valid(values)
     elif kind == "date":
         values = pc.cast(a, pa.timestamp("s"))
     elif kind in ("money", "price"):
