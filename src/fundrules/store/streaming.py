@@ -224,7 +224,7 @@ def _numbers(a: pa.Array, column: Column) -> tuple[pa.Array, np.ndarray]:
                 return v, np.zeros(n, dtype=bool)
     # per cell: NaN, out of range, not whole
     doubt = np.zeros(n, dtype=bool)
-    x = pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)
+    x = pc.cast(a, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
     valid = ~np.isnan(x)  # null and NaN are both empty in the pandas path
     with np.errstate(invalid="ignore"):
         if lo is not None:
@@ -473,93 +473,103 @@ def _stream(
     t_val = t_write = t_read = 0.0
     t1 = time.perf_counter()
     reader = ThreadPoolExecutor(1)  # the next batch is read while this one is validated
-    for batch in _ahead(_batches(pf), reader):
-        t_read += time.perf_counter() - t1
-        t1 = time.perf_counter()
-        m = batch.num_rows
-        _check_cells(batch, limits, offset)
-        arrays = []
-        doubt = np.zeros(m, dtype=bool)
-        key_doubt = np.zeros(m, dtype=bool)
-        for f in schema:
-            name = f.name
-            if name == ROW:
-                arrays.append(pa.array(np.arange(offset, offset + m, dtype=np.int64)))
-                continue
-            raw = batch.column(name).combine_chunks()
-            if name in cols:
-                values, bad = typed_column(raw, cols[name], allowed.get(name))
-                doubt |= bad
-                if name in doubted_cols:
-                    key_doubt |= bad
-                if name in key_chunks:
-                    key_chunks[name].append(_key_values(values))
+    try:
+        for batch in _ahead(_batches(pf), reader):
+            t_read += time.perf_counter() - t1
+            t1 = time.perf_counter()
+            m = batch.num_rows
+            _check_cells(batch, limits, offset)
+            arrays = []
+            doubt = np.zeros(m, dtype=bool)
+            key_doubt = np.zeros(m, dtype=bool)
+            for f in schema:
+                name = f.name
+                if name == ROW:
+                    arrays.append(pa.array(np.arange(offset, offset + m, dtype=np.int64)))
+                    continue
+                raw = batch.column(name).combine_chunks()
+                if name in cols:
+                    values, bad = typed_column(raw, cols[name], allowed.get(name))
+                    doubt |= bad
+                    if name in doubted_cols:
+                        key_doubt |= bad
+                    if name in key_chunks:
+                        key_chunks[name].append(_key_values(values))
+                else:
+                    values = _extra(raw, f.type)
+                arrays.append(values if values.type == f.type else values.cast(f.type))
+            table = pa.Table.from_arrays(arrays, schema=schema)
+            del arrays
+            good = ~doubt
+            if doubt.any():
+                idx = np.flatnonzero(doubt)
+                frame, quarantine = _load_subset(
+                    path, batch.take(idx), idx + offset, decl, vocabularies
+                )
+                if len(quarantine):
+                    quarantines.append(quarantine)
+                if len(frame):
+                    gone = quarantine["row"].to_numpy(dtype=np.int64) - 1 - offset
+                    rescued = idx[~np.isin(idx, gone)]
+                    if key_doubt[rescued].any():
+                        raise _Restart
+                    good[rescued] = True
+                    slow = pa.Table.from_pandas(
+                        frame.assign(**{ROW: rescued + offset}), schema=schema, preserve_index=False
+                    )
+                    table = pa.concat_tables([table.filter(pa.array(~doubt)), slow])
+                    table = table.take(pc.sort_indices(table[ROW]))
+                else:
+                    table = table.filter(pa.array(~doubt))
+            del batch
+            loaded_mask[offset : offset + m] = good
+            # buckets of the loaded rows
+            k = table.num_rows
+            if person_cols:
+                persons = pc.coalesce(*[table[c].combine_chunks() for c in person_cols])
+                bucket = hash_persons(persons, nbuckets)
+            elif via_buckets is not None:
+                bucket = via_buckets[offset : offset + m][good]
             else:
-                values = _extra(raw, f.type)
-            arrays.append(values if values.type == f.type else values.cast(f.type))
-        table = pa.Table.from_arrays(arrays, schema=schema)
-        del arrays
-        good = ~doubt
-        if doubt.any():
-            idx = np.flatnonzero(doubt)
-            frame, quarantine = _load_subset(
-                path, batch.take(idx), idx + offset, decl, vocabularies
+                bucket = np.full(k, SHARED, dtype=np.int16)
+            row_bucket[offset : offset + m][good] = bucket
+            if keep is not None:
+                kept.append((table[keep].combine_chunks(), bucket))
+            if pcol is not None:
+                period = pc.fill_null(table[pcol], -1).to_numpy()
+                order = np.lexsort((period, bucket))
+            else:
+                order = np.argsort(bucket, kind="stable")
+            sorted_buckets = bucket[order]
+            bounds = (
+                np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]]) if k else []
             )
-            if len(quarantine):
-                quarantines.append(quarantine)
-            if len(frame):
-                gone = quarantine["row"].to_numpy(dtype=np.int64) - 1 - offset
-                rescued = idx[~np.isin(idx, gone)]
-                if key_doubt[rescued].any():
-                    raise _Restart
-                good[rescued] = True
-                slow = pa.Table.from_pandas(
-                    frame.assign(**{ROW: rescued + offset}), schema=schema, preserve_index=False
-                )
-                table = pa.concat_tables([table.filter(pa.array(~doubt)), slow])
-                table = table.take(pc.sort_indices(table[ROW]))
-            else:
-                table = table.filter(pa.array(~doubt))
-        del batch
-        loaded_mask[offset : offset + m] = good
-        # buckets of the loaded rows
-        k = table.num_rows
-        if person_cols:
-            persons = pc.coalesce(*[table[c].combine_chunks() for c in person_cols])
-            bucket = hash_persons(persons, nbuckets)
-        elif via_buckets is not None:
-            bucket = via_buckets[offset : offset + m][good]
-        else:
-            bucket = np.full(k, SHARED, dtype=np.int16)
-        row_bucket[offset : offset + m][good] = bucket
-        if keep is not None:
-            kept.append((table[keep].combine_chunks(), bucket))
-        if pcol is not None:
-            period = pc.fill_null(table[pcol], -1).to_numpy()
-            order = np.lexsort((period, bucket))
-        else:
-            order = np.argsort(bucket, kind="stable")
-        sorted_buckets = bucket[order]
-        bounds = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]]) if k else []
-        t2 = time.perf_counter()
-        t_val += t2 - t1
+            t2 = time.perf_counter()
+            t_val += t2 - t1
+            for fut in pending:
+                fut.result()  # the previous batch's files are written before this batch's
+            pending = []
+            for i, start in enumerate(bounds):
+                end = bounds[i + 1] if i + 1 < len(bounds) else k
+                b = int(sorted_buckets[start])
+                if b not in writers:
+                    if dictionary is None:
+                        dictionary = _few_values(table)
+                    writers[b] = pq.ParquetWriter(
+                        out / _part(b), schema, use_dictionary=dictionary, compression=COMPRESSION
+                    )
+                pending.append(pool.submit(_write_rows, writers[b], table, order[start:end]))
+            del table
+            t_write += time.perf_counter() - t2
+            offset += m
+            t1 = time.perf_counter()
+    except BaseException:
+        reader.shutdown(wait=True, cancel_futures=True)
         for fut in pending:
-            fut.result()  # the previous batch's files are written before this batch's
-        pending = []
-        for i, start in enumerate(bounds):
-            end = bounds[i + 1] if i + 1 < len(bounds) else k
-            b = int(sorted_buckets[start])
-            if b not in writers:
-                if dictionary is None:
-                    dictionary = _few_values(table)
-                writers[b] = pq.ParquetWriter(
-                    out / _part(b), schema, use_dictionary=dictionary, compression=COMPRESSION
-                )
-            pending.append(pool.submit(_write_rows, writers[b], table, order[start:end]))
-        del table
-        t_write += time.perf_counter() - t2
-        offset += m
-        t1 = time.perf_counter()
+            fut.exception()  # let the writers finish before their files are closed
+        for w in writers.values():
+            w.close()
+        raise
     reader.shutdown()
     t2 = time.perf_counter()
     for fut in pending:
