@@ -330,7 +330,7 @@ class Store:
             for n in names
             if reg.tables[n].reaches_person_via is not None
         }
-        parent_buckets: dict[str, tuple[pa.ChunkedArray, np.ndarray]] = {}
+        parent_buckets: dict[str, tuple[pa.ChunkedArray, np.ndarray, bool]] = {}
         records: list[FileRecord] = []
         quarantines = []
         accounting = []
@@ -394,6 +394,7 @@ class Store:
                     parent_buckets[name] = (
                         pa.chunked_array([_arrow_text(frame[parents_needed[name]])]),
                         buckets,
+                        list(decl.key) == [parents_needed[name]],
                     )
                 tables[name] = _table_meta(frame, decl)
                 pcol = tables[name]["period_column"]

@@ -69,7 +69,8 @@ class Streamed:
     quarantine: pd.DataFrame
     accounting: dict[str, Any]
     record: FileRecord
-    parent: tuple[pa.ChunkedArray, np.ndarray] | None  # loaded rows' join values and buckets
+    # loaded rows' join values, their buckets, whether the values are the table's key
+    parent: tuple[pa.ChunkedArray, np.ndarray, bool] | None
     seconds: dict[str, float]
 
 
@@ -280,7 +281,7 @@ def stream_parquet_table(
     out: Path,
     buckets: int,
     limits: ReadLimits,
-    parent: tuple[pa.ChunkedArray, np.ndarray] | None,
+    parent: tuple[pa.ChunkedArray, np.ndarray, bool] | None,
     keep: str | None,
 ) -> Streamed | None:
     """Validate one Parquet table file and write it into ``out`` (one file per person bucket);
@@ -423,11 +424,11 @@ def _stream(
     out: Path,
     nbuckets: int,
     limits: ReadLimits,
-    parent: tuple[pa.ChunkedArray, np.ndarray] | None,
+    parent: tuple[pa.ChunkedArray, np.ndarray, bool] | None,
     keep: str | None,
     schema: pa.Schema,
     pool: ThreadPoolExecutor,
-) -> tuple[pd.DataFrame, int, tuple[pa.ChunkedArray, np.ndarray] | None, dict[str, float]]:
+) -> tuple[pd.DataFrame, int, tuple[pa.ChunkedArray, np.ndarray, bool] | None, dict[str, float]]:
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
     n = pf.metadata.num_rows
@@ -448,9 +449,9 @@ def _stream(
         runs = []
         for batch in _batches(pf, [via[1]]):
             _check_cells(batch, limits, 0)
-            runs.append(
-                _runs(typed_column(batch.column(0).combine_chunks(), cols[via[1]], None)[0])
-            )
+            # runs of equal raw cells (equal raw, equal typed): only their first cells are typed
+            heads, lengths = _runs(batch.column(0).combine_chunks())
+            runs.append((typed_column(heads, cols[via[1]], None)[0], lengths))
             del batch
         via_buckets, via_codes = _buckets_via(runs, *parent, codes=via[1] in key)
         if via_codes is not None:
@@ -583,6 +584,7 @@ def _stream(
     t3 = time.perf_counter()
     # the key check, on the loaded rows' integer codes
     loaded = int(loaded_mask.sum())
+    dup_rows = None
     if key and loaded:
         for c, parts in key_chunks.items():
             key_parts[c] = _codes(parts)
@@ -608,10 +610,13 @@ def _stream(
     )
     parent_out = None
     if keep is not None:
-        parent_out = (
-            pa.chunked_array([a for a, _ in kept], type=schema.field(keep).type),
-            np.concatenate([b for _, b in kept]) if kept else np.zeros(0, np.int16),
-        )
+        keys = pa.chunked_array([a for a, _ in kept], type=schema.field(keep).type)
+        kept_buckets = np.concatenate([b for _, b in kept]) if kept else np.zeros(0, np.int16)
+        if dup_rows is not None:  # the loaded rows only: without the duplicates taken out
+            alive = ~np.isin(np.flatnonzero(loaded_mask), dup_rows)
+            keys = keys.filter(pa.array(alive))
+            kept_buckets = kept_buckets[alive]
+        parent_out = (keys, kept_buckets, key == [keep])
     return quarantine, loaded, parent_out, seconds
 
 
@@ -680,18 +685,27 @@ def _buckets_via(
     runs: list[tuple[pa.Array, np.ndarray]],
     keys: pa.ChunkedArray,
     buckets: np.ndarray,
+    unique: bool = False,
     codes: bool = False,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Bucket of each row (given as runs of equal values, :func:`_runs`): that of the first
     parent row whose join value equals the row's; with ``codes``, also an int64 per row equal
     for equal values (the parent row's position, or past the parent's rows for values the parent
-    lacks)."""
+    lacks). ``unique``: the parent's join values are all different (its key)."""
     heads = pa.chunked_array([h for h, _ in runs], type=runs[0][0].type if runs else keys.type)
     lengths = np.concatenate([n for _, n in runs]) if runs else np.zeros(0, dtype=np.int64)
     if keys.type != heads.type:
         heads = heads.cast(keys.type)
     if len(keys) == 0:
         idx = np.full(len(heads), -1, dtype=np.int64)
+    elif (
+        unique
+        and len(heads) == len(keys)
+        and pc.all(pc.equal(heads, keys), skip_nulls=False).as_py()
+    ):
+        # the rows name the parent's keys one run each, in the parent's order (a settlement's
+        # item lines follow the settlements): no hash table needed
+        idx = np.arange(len(keys), dtype=np.int64)
     else:
         where = pc.index_in(heads, value_set=keys.combine_chunks())
         idx = pc.fill_null(where, -1).to_numpy().astype(np.int64)
@@ -764,6 +778,9 @@ def _duplicates(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (numbered by first appearance, rows of a settlement together), which timsort takes in
     about one pass."""
     n = len(codes)
+    if n < 2 or bool((codes[1:] > codes[:-1]).all()):
+        # increasing (keys numbered by first appearance, none repeated): nothing to sort
+        return np.zeros(n, dtype=bool), np.arange(n)
     order = np.argsort(codes, kind="stable")
     s = codes[order]
     repeat = np.zeros(n, dtype=bool)
