@@ -151,12 +151,14 @@ def slice_chunk(chunk: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
 
 
 class PersonStore:
-    """Everyone the data mentions: listed persons and the unknown ones payments name."""
+    """Everyone the data mentions: listed persons and the unknown ones payments name.
+
+    Columns grow in place (spare room, a quarter more each time), so the plants' few fresh
+    persons at a time do not copy a 12M-person city each (D105)."""
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.factory = PersonIdFactory(rng)
-        self._chunks: list[dict[str, np.ndarray]] = []
-        self._cache: dict[str, np.ndarray] | None = None
+        self._cols: dict[str, np.ndarray] = {}
         self.n = 0
 
     def add(
@@ -175,42 +177,39 @@ class PersonStore:
         home = region if home is None else np.broadcast_to(np.asarray(home, np.int64), (n,))
         if ids is None:
             ids = self.factory.new(region, birth, male)
-        self._chunks.append(
-            {
-                "id": ids,
-                "birth": birth,
-                "male": male,
-                "home": np.asarray(home, np.int64).copy(),
-                "listed": np.full(n, listed),
-                "rec_birth": birth.copy(),
-                "rec_male": male.copy(),
-            }
-        )
-        self._cache = None
-        idx = np.arange(self.n, self.n + n, dtype=np.int64)
-        self.n += n
+        new = {
+            "id": np.asarray(ids),
+            "birth": birth,
+            "male": male,
+            "home": np.asarray(home, np.int64),
+            "listed": np.full(n, listed),
+            "rec_birth": birth,
+            "rec_male": male,
+        }
+        end = self.n + n
+        for k, v in new.items():
+            col = self._cols.get(k)
+            dtype = v.dtype if col is None else np.result_type(col.dtype, v.dtype)
+            if col is None or end > col.size or dtype != col.dtype:
+                room = end if col is None or self.n == 0 else max(end, col.size + col.size // 4)
+                grown = np.empty(room, dtype)
+                if col is not None:
+                    grown[: self.n] = col[: self.n]
+                self._cols[k] = col = grown
+            col[self.n : end] = v
+        idx = np.arange(self.n, end, dtype=np.int64)
+        self.n = end
         return idx
 
     def arrays(self) -> dict[str, np.ndarray]:
-        if self._cache is None:
-            keys = self._chunks[0].keys()
-            self._cache = {k: np.concatenate([c[k] for c in self._chunks]) for k in keys}
-            # one copy of everyone, not the pieces and their concatenation (12M persons)
-            self._chunks = [dict(self._cache)]
-        return self._cache
+        """Every person's columns (views: a later ``set`` or ``add`` leaves them as they are)."""
+        return {k: v[: self.n] for k, v in self._cols.items()}
 
     def set(self, name: str, idx: np.ndarray, values: np.ndarray) -> None:
         """Change a recorded attribute (persons table) for some persons."""
-        idx = np.asarray(idx)
-        start = 0
-        for c in self._chunks:
-            n = c["id"].size
-            sel = (idx >= start) & (idx < start + n)
-            if sel.any():
-                c[name] = c[name].copy()
-                c[name][idx[sel] - start] = np.asarray(values)[sel] if np.ndim(values) else values
-            start += n
-        self._cache = None
+        col = self._cols[name].copy()  # arrays handed out before keep their values
+        col[np.asarray(idx)] = values
+        self._cols[name] = col
 
     def id_text(self, idx: np.ndarray) -> list[str]:
         return [b.decode() for b in self.arrays()["id"][np.asarray(idx)]]
