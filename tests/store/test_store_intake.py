@@ -30,6 +30,15 @@ def test_a_stored_submission_reads_back_exactly_as_validated(city, tmp_path):
     # one file per person bucket: a shard reads only its own persons' rows
     parts = {p.name for p in (version.path / "tables" / "medical_items").iterdir()}
     assert "part-shared.parquet" in parts and len(parts) > 10
+    # one row group per month in a bucket file: reading the target month skips the others
+    months_per_file = []
+    for f in (version.path / "tables" / "benefits").glob("part-*.parquet"):
+        md = pq.ParquetFile(f).metadata
+        col = md.schema.to_arrow_schema().get_field_index("period")
+        stats = [md.row_group(i).column(col).statistics for i in range(md.num_row_groups)]
+        assert all(s.min == s.max for s in stats if s is not None and s.has_min_max), f
+        months_per_file.append(len({s.min for s in stats if s is not None and s.has_min_max}))
+    assert max(months_per_file) > 1  # the city's benefits hold back months
 
 
 def test_identical_resubmission_adds_nothing_changed_one_is_a_new_version(city, tmp_path):
