@@ -22,9 +22,12 @@ LAW_DATA = (
 )
 
 
-def _scoped(ctx: ScreeningContext) -> dict[str, pd.DataFrame]:
-    """Tables without a period whole; tables with one, their target-period rows."""
-    return {name: ctx.target(name) for name in ctx.dataset.tables}
+def _scoped(ctx: ScreeningContext, kind: str) -> dict[str, pd.DataFrame]:
+    """The tables with a column of ``kind``: without a period whole; with one, their
+    target-period rows. Only those tables are read (and of them, only the columns the
+    indicator's ``reads_kinds`` declares)."""
+    schema = ctx.dataset.schema
+    return {name: ctx.target(name) for name in ctx.dataset.tables if schema[name].columns_of(kind)}
 
 
 def _bad_ids_by_table(
@@ -33,7 +36,7 @@ def _bad_ids_by_table(
     """One row per (invalid id, table, column) where an id of ``kind`` appears, with counts and
     the insurance of its records (empty where mixed or none). Validity is computed once per
     distinct id."""
-    scoped = _scoped(ctx)
+    scoped = _scoped(ctx, kind)
     fixed_insurance = {p.table: p.insurance for p in ctx.payment_tables}
     places = [
         (name, c) for name, df in scoped.items() for c in ctx.dataset.schema[name].columns_of(kind)
@@ -90,6 +93,9 @@ def _attach_payments(ctx: ScreeningContext, found: pd.DataFrame) -> pd.Series:
     severity="medium",
     legal_basis=LAW_DATA,
     reads={},
+    reads_kinds=("person_id",),
+    reads_payments=True,
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -121,6 +127,7 @@ def invalid_person_id(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     severity="low",
     legal_basis=LAW_DATA,
     reads={"persons": ("person_id", "sex", "birth_date")},
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -154,8 +161,9 @@ def id_profile_mismatch(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     severity="high",
     legal_basis=LAW_DATA,
     reads={"persons": ("person_id",)},
-    optional_reads={"contributions": ("person_id", "period")},
+    optional_reads={"contributions": ("person_id", "insurance", "period")},
     reads_payments=True,
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -201,6 +209,8 @@ def unknown_person(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     severity="medium",
     legal_basis=LAW_DATA,
     reads={},
+    reads_kinds=("employer_id",),
+    history_months=0,
     subject="employer",
     partition="employer",
 )
@@ -223,8 +233,17 @@ def invalid_employer_id(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     legal_basis="Social Insurance Law Art. 88 (fraudulent or improper receipt of benefits); "
     "Network Supervision Measures Art. 6(3)",
     reads={
-        "benefits": ("payment_id", "person_id", "insurance", "benefit_type", "period", "amount")
+        "benefits": (
+            "payment_id",
+            "person_id",
+            "insurance",
+            "benefit_type",
+            "period",
+            "amount",
+            "paid_date",
+        )
     },
+    history_months=0,
     subject="person",
     partition="person",
 )

@@ -74,6 +74,11 @@ def _tolerance_fen(p: ToleranceParams) -> int:
         "benefits": ("insurance", "paid_date", "amount"),
         "contributions": ("insurance", "paid_date", "employer_amount", "person_amount"),
     },
+    # benefits paid and contributions received in the month, whatever period they are for;
+    # the plugins' business totals (medical: the settlements' fund amounts) read their
+    # person-payment tables
+    reads_payments=True,
+    history_months=None,
     subject="fund",
     partition=None,
     params=ToleranceParams,
@@ -124,6 +129,7 @@ def business_ledger_mismatch(ctx: ScreeningContext, p: ToleranceParams) -> pd.Da
         "fund_reports": ("insurance", "period", "region_code", "line", "amount"),
         "ledger": ("insurance", "period", "item", "amount"),
     },
+    history_months=0,
     subject="fund",
     partition=None,
     params=ToleranceParams,
@@ -169,6 +175,7 @@ def report_ledger_mismatch(ctx: ScreeningContext, p: ToleranceParams) -> pd.Data
     severity="medium",
     legal_basis=LAW_FUND + "; Measures Art. 7",
     reads={"fund_reports": ("insurance", "period", "region_code", "line", "amount")},
+    history_months=1,
     subject="fund",
     partition=None,
 )
@@ -271,6 +278,7 @@ class MonthsPayableParams(Params):
         "fund_reports": ("insurance", "period", "line", "amount"),
         "ledger": ("insurance", "period", "item", "amount"),
     },
+    history_months=0,
     subject="fund",
     partition=None,
     params=MonthsPayableParams,
@@ -321,6 +329,7 @@ ACCOUNT_READS = {
         "account_id",
         "insurance",
         "account_type",
+        "bank_name",
         "period",
         "balance",
         "interest_rate",
@@ -338,6 +347,7 @@ ACCOUNT_READS = {
     severity="high",
     legal_basis=LAW_ACCOUNTS + "; Social Insurance Law Art. 64",
     reads=ACCOUNT_READS,
+    history_months=0,
     subject="account",
     partition="account",
 )
@@ -366,6 +376,7 @@ class IdleParams(Params):
     severity="medium",
     legal_basis=LAW_ACCOUNTS,
     reads={**ACCOUNT_READS, "ledger": ("insurance", "period", "item", "amount")},
+    history_months=0,
     subject="account",
     partition=None,
     params=IdleParams,
@@ -395,6 +406,7 @@ def idle_expenditure_balance(ctx: ScreeningContext, p: IdleParams) -> pd.DataFra
     severity="medium",
     legal_basis=LAW_ACCOUNTS + " (income accounts are swept into the fiscal special account)",
     reads=ACCOUNT_READS,
+    history_months=0,
     subject="account",
     partition="account",
 )
@@ -426,6 +438,7 @@ class DepositRateParams(Params):
     severity="low",
     legal_basis=LAW_ACCOUNTS + "; Social Insurance Law Art. 69 (value preservation)",
     reads=ACCOUNT_READS,
+    history_months=0,
     subject="account",
     partition="account",
     params=DepositRateParams,

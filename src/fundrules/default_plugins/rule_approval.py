@@ -65,6 +65,7 @@ RULE_TABLES = (
         "rule_set": ("indicator", "version", "parameters", "fingerprint"),
         "rule_approvals": ("approval_id", "indicator", "version", "parameters", "fingerprint"),
     },
+    history_months=None,
     subject="rules",
     partition=None,
 )

@@ -19,6 +19,7 @@ from fundrules.period import first_day
 from .context import ScreeningContext
 from .indicator import Indicator
 from .parameters import ParameterSet
+from .reads import declared_reads
 from .rule_set import fingerprint as rules_fingerprint
 from .rule_set import rule_set
 from .suspicions import SUSPICION_COLUMNS, empty_suspicions, gather, run_suspicions
@@ -242,9 +243,7 @@ def evaluate(
             row.update(status="skipped", reason=f"tables absent: {', '.join(missing)}")
             outcomes.append(Outcome(row))
             continue
-        read = {*ind.meta.reads, *ind.meta.optional_reads}
-        if ind.meta.reads_payments:
-            read |= set(reg.payment_tables)
+        read = set(declared_reads(ind, reg.tables, reg.payment_tables.values()))
         row["rows_in"] = int(sum(len(ctx.table(t)) for t in sorted(read) if ctx.has(t)))
         t0 = time.perf_counter()
         out = Outcome(row)

@@ -21,6 +21,7 @@ Area = Literal[
 ]
 Severity = Literal["low", "medium", "high", "critical"]
 Partition = Literal["person", "employer", "provider", "account"]
+IdKind = Literal["person_id", "employer_id"]
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 
 
@@ -54,6 +55,12 @@ class IndicatorMeta(BaseModel):
         default=False,
         description="it also reads every person-payment table the plugins declare "
         "(ScreeningContext.payment_tables), when present",
+    )
+    reads_kinds: tuple[IdKind, ...] = Field(
+        default=(),
+        description="id kinds whose columns it reads in every table of the schema (resolved "
+        "against the registry when a run is planned), with each such table's insurance column: "
+        "the id checks read every person_id or employer_id wherever it is, and nothing else",
     )
     subject: SubjectKind
     partition: Partition | None = Field(
@@ -114,6 +121,8 @@ def indicator(
     severity: Severity = "medium",
     optional_reads: Mapping[str, tuple[str, ...]] | None = None,
     reads_payments: bool = False,
+    reads_kinds: tuple[IdKind, ...] = (),
+    history_months: int | None = None,
     version: str = "1",
     description: str | None = None,
 ) -> Callable[[Callable[[ScreeningContext, P], pd.DataFrame]], Indicator[P]]: ...
@@ -134,6 +143,8 @@ def indicator(
     severity: Severity = "medium",
     optional_reads: Mapping[str, tuple[str, ...]] | None = None,
     reads_payments: bool = False,
+    reads_kinds: tuple[IdKind, ...] = (),
+    history_months: int | None = None,
     version: str = "1",
     description: str | None = None,
 ) -> Callable[[Callable[[ScreeningContext, NoParams], pd.DataFrame]], Indicator[NoParams]]: ...
@@ -152,7 +163,11 @@ def indicator(
     """
 
     def wrap(fn: Callable[[ScreeningContext, Any], pd.DataFrame]) -> Indicator[Any]:
-        m = {k: v for k, v in meta.items() if k not in ("description", "optional_reads") or v}
+        m = {
+            k: v
+            for k, v in meta.items()
+            if k not in ("description", "optional_reads", "reads_kinds") or v
+        }
         m.setdefault("description", (fn.__doc__ or "").strip())
         return Indicator(meta=IndicatorMeta(**m), function=fn, params=params)
 

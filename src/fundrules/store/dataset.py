@@ -18,6 +18,7 @@ import pandas as pd
 from fundrules.intake import Dataset
 from fundrules.intake.dataset import person_profiles
 from fundrules.period import parse_period
+from fundrules.screening.reads import months_since, needed_columns
 
 from .store import Store, StoredVersion
 
@@ -44,6 +45,8 @@ class StoreTables(Mapping[str, pd.DataFrame]):
         self.buckets = buckets
         self.since = dict(since)
         self._loaded: dict[str, pd.DataFrame] = {}
+        #: what was read from the store: (table, columns, rows) per read, in order
+        self.reads: list[tuple[str, tuple[str, ...], int]] = []
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.names:
@@ -53,6 +56,7 @@ class StoreTables(Mapping[str, pd.DataFrame]):
                 self.versions, name, self.columns.get(name), self.buckets, self.since.get(name)
             )
             assert frame is not None
+            self.reads.append((name, tuple(frame.columns), len(frame)))
             self._loaded[name] = frame
         return self._loaded[name]
 
@@ -86,6 +90,7 @@ class StoreTables(Mapping[str, pd.DataFrame]):
             return self._loaded[name]
         frame = self.store.read_table(self.versions, name, columns, self.buckets, None)
         assert frame is not None
+        self.reads.append((name, tuple(frame.columns), len(frame)))
         return frame
 
 
@@ -121,44 +126,6 @@ class StoreDataset(Dataset):
         return person_profiles(ids, persons, self.period_end)
 
 
-def needed_columns(indicators: Iterable[Any], registry: Registry) -> dict[str, set[str] | None]:
-    """Per table, the columns the indicators declare (with the key, period and person columns
-    the store needs to merge and shard); tables they do not declare are absent (read whole)."""
-    out: dict[str, set[str]] = {}
-    for ind in indicators:
-        for reads in (ind.meta.reads, ind.meta.optional_reads):
-            for table, cols in reads.items():
-                out.setdefault(table, set()).update(cols)
-    for table, cols in out.items():
-        decl = registry.tables.get(table)
-        if decl is None:
-            continue
-        cols.update(decl.key)
-        cols.update(decl.subject_columns("person"))
-        if decl.period_column:
-            cols.add(decl.period_column)
-        if decl.reaches_person_via is not None:
-            cols.add(decl.reaches_person_via[1])
-    return dict(out)
-
-
-def months_since(indicators: Iterable[Any], month: int) -> dict[str, int | None]:
-    """Per table, the first month any of the indicators reads (by the table's period column):
-    the target month minus the longest ``history_months`` of those that read it; None (every
-    month) as soon as one of them does not say."""
-    out: dict[str, int | None] = {}
-    for ind in indicators:
-        back = getattr(ind.meta, "history_months", None)
-        for table in (*ind.meta.reads, *ind.meta.optional_reads):
-            if back is None:
-                out[table] = None
-            elif table not in out:
-                out[table] = month - back
-            elif out[table] is not None:
-                out[table] = min(out[table], month - back)  # type: ignore[type-var]
-    return out
-
-
 def store_dataset(
     store: Store,
     period: str,
@@ -167,7 +134,7 @@ def store_dataset(
     indicators: Iterable[Any] | None = None,
     registry: Registry | None = None,
     buckets: list[int] | None = None,
-    prune_columns: bool = False,
+    prune_columns: bool = True,
 ) -> StoreDataset:
     """The data as of ``period`` (its ``version``, default the latest; earlier months' latest
     versions) as a dataset whose tables are read on demand. With ``indicators``, only the
@@ -186,10 +153,10 @@ def store_dataset(
     for v in [target, *versions[:-1]]:
         names.extend(t for t in v.tables if t not in names and t in registry.tables)
     inds = list(indicators) if indicators is not None else None
-    # Whole tables' columns: the plugins' declared ``reads`` columns are not yet complete
-    # (decision D34), and an indicator's evidence may carry every column of a row it flags.
+    # only the columns the indicators declare (D95): a table none of them declares is read
+    # whole if anything asks for it (nothing should); ``prune_columns=False`` reads every column
     columns = needed_columns(inds, registry) if inds is not None and prune_columns else {}
-    since = months_since(inds, month) if inds is not None else {}
+    since = months_since(inds, month, registry) if inds is not None else {}
     tables = StoreTables(store, versions, names, columns, buckets, since)
     return StoreDataset(
         period=month,
@@ -203,4 +170,4 @@ def store_dataset(
     )
 
 
-__all__ = ["StoreDataset", "StoreTables", "needed_columns", "store_dataset"]
+__all__ = ["StoreDataset", "StoreTables", "months_since", "needed_columns", "store_dataset"]

@@ -51,7 +51,9 @@ import yaml
 from fundrules.errors import InputError
 from fundrules.intake import DataError, dataset_from_frames
 from fundrules.plugins import Registry, get_registry
-from fundrules.screening import ParameterError, screen
+from fundrules.screening import ParameterError
+
+from .declared import screen_as_declared
 
 FILE_KEYS = frozenset({"indicator", "cases", "description", "vocabularies"})
 CASE_KEYS = frozenset(
@@ -337,7 +339,8 @@ def run_case(case: Case, registry: Registry | None = None) -> CaseOutcome:
         )
     params = {case.indicator: dict(case.parameters)} if case.parameters else None
     try:
-        result = screen(ds, indicators=[case.indicator], params=params, registry=reg)
+        # over only what the indicator declares, as a store run: an undeclared read fails here
+        result = screen_as_declared(ds, case.indicator, params=params, registry=reg)
     except ParameterError as exc:
         raise CaseFileError(f"{case.where}: case {case.name!r}: {exc}") from None
     run = result.runs.iloc[0]

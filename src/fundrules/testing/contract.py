@@ -17,7 +17,10 @@ data faults switched on) the indicator is run as the engine runs it, and:
    gives exactly the whole's suspicions;
 7. **monotone in stricter parameters**: for each parameter that declares ``stricter`` (numbers,
    and mappings of numbers), 2 or 3 values drawn from a ladder across its scale (``_ladder``),
-   laxest first: each stricter value's (subject_type, subject_id) set is within the laxer one's.
+   laxest first: each stricter value's (subject_type, subject_id) set is within the laxer one's;
+8. **reads only what it declares**: handed only the tables, columns and months it declares
+   (``reads``, ``optional_reads``, ``reads_payments``, ``reads_kinds``, ``history_months``; what a
+   store run reads, ``screening.reads.pruned_dataset``), the identical suspicions.
 
 A failure raises :class:`ContractViolation` naming the property, what differed, and the shrunk
 dataset as small tables. Shrinking has a hard wall-clock bound (``shrink_seconds``): past it, the
@@ -52,8 +55,10 @@ from fundrules.period import first_day, parse_period
 from fundrules.plugins import Registry, get_registry
 from fundrules.screening import Indicator, Params, ScreeningContext, gather, parameter_specs
 from fundrules.screening.engine import build_parameters
+from fundrules.screening.reads import pruned_dataset
 from fundrules.screening.suspicions import evidence_records
 
+from .declared import declaration_text
 from .partition import column_subject, split_dataset, subjects_in
 from .strategies import RawDataset
 from .strategies import datasets as generated_datasets
@@ -66,6 +71,7 @@ PROPERTIES: tuple[str, ...] = (
     "names subjects of its input",
     "same result on partitions",
     "monotone in stricter parameters",
+    "reads only what it declares",
 )
 
 
@@ -515,6 +521,7 @@ class _Check:
             "names subjects of its input": self.subjects_present,
             "same result on partitions": self.partitions_agree,
             "monotone in stricter parameters": self.monotone,
+            "reads only what it declares": self.declared_only,
         }
         order = sorted(checks, key=lambda name: name != report.focus)
         for name in order:
@@ -624,6 +631,33 @@ class _Check:
                         f"{name} is declared stricter={_direction(self.ind, name)!r}, but moving "
                         f"it from {lax!r} to {strict!r} adds suspicions:\n{_indent(_show(extra))}",
                     )
+
+    def declared_only(self) -> None:
+        prop = "reads only what it declares"
+        reg = self.runner.reg
+        part = pruned_dataset(self.ds, [self.ind], reg)
+        try:
+            found = self.runner.run(part)
+        except Exception as exc:
+            self.fail(
+                prop,
+                "it raised when handed only the tables, columns and months it declares (as a "
+                f"store run reads them):\n{_indent(_short_traceback(exc))}\n"
+                f"{declaration_text(self.ind, reg)}",
+            )
+            raise  # unreachable
+        if not _same(self.base, found):
+            self.fail(
+                prop,
+                "handed only the tables, columns and months it declares, its suspicions differ "
+                f"({declaration_text(self.ind, reg)}):\n"
+                + _diff(
+                    "over the whole data",
+                    _rows(self.base, ordered=True),
+                    "over what it declares",
+                    _rows(found, ordered=True),
+                ),
+            )
 
 
 def _direction(ind: Indicator[Any], name: str) -> str | None:

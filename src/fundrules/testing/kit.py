@@ -180,12 +180,14 @@ class RuleKit:
         period: str | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> Any:
-        """The screening result of one indicator (runs, skips and failures included)."""
-        import fundrules
+        """The screening result of one indicator (runs, skips and failures included), over
+        only the tables, columns and months it declares, as a store run hands them: reading
+        anything else raises :class:`~fundrules.testing.declared.UndeclaredRead`."""
+        from .declared import screen_as_declared
 
-        return fundrules.screen(
+        return screen_as_declared(
             self.dataset(tables, period),
-            indicators=[code],
+            code,
             params={code: dict(params)} if params else None,
             registry=self.registry,
         )

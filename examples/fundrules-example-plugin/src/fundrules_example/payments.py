@@ -39,6 +39,7 @@ class LargePaymentParams(Params):
     "approval of payments; Network Supervision Measures Art. 6",
     reads={"benefits": PAYMENT_COLUMNS},
     optional_reads={"payment_approvals": ("payment_id",)},
+    history_months=0,
     subject="person",
     partition="person",
     params=LargePaymentParams,

@@ -79,6 +79,7 @@ class AssessmentParams(Params):
         "ltc_services": SERVICE_READS,
         "ltc_assessments": ("person_id", "assessment_date", "disability_grade"),
     },
+    history_months=0,
     subject="person",
     partition="person",
     params=AssessmentParams,
@@ -111,6 +112,7 @@ def no_eligible_assessment(ctx: ScreeningContext, p: AssessmentParams) -> pd.Dat
         "ltc_services": SERVICE_READS,
         "medical_settlements": ("person_id", "visit_type", "admit_date", "discharge_date"),
     },
+    history_months=None,
     subject="person",
     partition="person",
 )
@@ -154,6 +156,7 @@ def care_during_inpatient_stay(ctx: ScreeningContext, p: NoParams) -> pd.DataFra
     severity="high",
     legal_basis=f"{LAW}; 社会保险法 第八十八条 (骗取社会保险待遇)",
     reads={"ltc_services": SERVICE_READS, "deaths": ("person_id", "death_date")},
+    history_months=0,
     subject="person",
     partition="person",
 )

@@ -46,6 +46,7 @@ class LateApplicationParams(Params):
             "recognition_date",
         )
     },
+    history_months=0,
     subject="person",
     partition="person",
     params=LateApplicationParams,
@@ -93,6 +94,7 @@ class RepeatAccidentsParams(Params):
     legal_basis=f"{LAW_REGULATIONS} Art. 14-16 (what is and is not a work injury; self-inflicted "
     f"injuries are excluded), Art. 19 (investigation of the accident); {LAW_CHAPTER}; {LAW_FRAUD}",
     reads={"injury_cases": ("case_id", "person_id", "employer_id", "accident_date")},
+    history_months=0,
     subject="person",
     partition="person",
     params=RepeatAccidentsParams,

@@ -55,6 +55,7 @@ def _coverage(cases: pd.DataFrame, enrollments: pd.DataFrame) -> pd.DataFrame:
         "injury_cases": CASE_READS,
         "enrollments": ENROLLMENT_READS,
     },
+    history_months=0,
     subject="person",
     partition="person",
 )

@@ -163,6 +163,7 @@ def _allowance(ctx: ScreeningContext, p: DisabilityParams, linked: pd.DataFrame)
         "injury_cases": CASE_READS,
         "contributions": CONTRIBUTION_READS,
     },
+    history_months=None,
     subject="person",
     partition="person",
     params=DisabilityParams,

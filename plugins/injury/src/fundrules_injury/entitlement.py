@@ -52,6 +52,7 @@ SETTLEMENT_READS = (
     "lost), Art. 39 (on death the survivors receive the funeral grant, survivors' pensions and "
     f"the one-time work-death grant instead); {LAW_FRAUD}",
     reads={"benefits": PAYMENT_READS, "deaths": ("person_id", "death_date")},
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -79,6 +80,7 @@ def paid_after_death(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     f"not paid by basic medical insurance), {LAW_CHAPTER}, Art. 38; {LAW_REGULATIONS} Art. 30 "
     f"(work-injury medical treatment); {LAW_FRAUD}",
     reads={"benefits": PAYMENT_READS, "medical_settlements": SETTLEMENT_READS},
+    history_months=0,
     subject="person",
     partition="person",
 )

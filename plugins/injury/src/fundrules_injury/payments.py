@@ -27,6 +27,7 @@ PAYMENT_KEYS: tuple[str, ...] = ("person_id", "benefit_type", "period")
 PAYMENT_READS: tuple[str, ...] = (
     "payment_id",
     "person_id",
+    "insurance",
     "benefit_type",
     "period",
     "amount",

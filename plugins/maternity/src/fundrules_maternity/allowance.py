@@ -43,6 +43,7 @@ class AboveFormulaParams(Params):
     legal_basis=LAW_MATERNITY + " (Art. 56: the employer's average monthly wage of the previous "
     "year); " + LAW_LEAVE + "; " + LAW_REGIONAL + " (daily allowance = average monthly wage / 30)",
     reads={"maternity_claims": FORMULA_READS},
+    history_months=0,
     subject="person",
     partition="person",
     params=AboveFormulaParams,

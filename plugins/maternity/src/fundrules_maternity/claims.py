@@ -59,6 +59,7 @@ PAYMENT_EVIDENCE: list[str] = ["payment_id", "benefit_type", "period", "amount",
 PAYMENT_READS: tuple[str, ...] = (
     "payment_id",
     "person_id",
+    "insurance",
     "benefit_type",
     "period",
     "amount",

@@ -74,6 +74,7 @@ class ConcentrationParams(Params):
     "(employers' reporting duties); " + LAW_REGIONAL + " (挂靠参保: enrolling non-employees to "
     "draw maternity benefits)",
     reads={"maternity_claims": CLAIM_READS, "enrollments": ENROLLMENT_READS},
+    history_months=0,
     subject="employer",
     partition="employer",
     params=ConcentrationParams,
@@ -162,6 +163,7 @@ class ShamEmploymentParams(Params):
     "pregnant woman in a shell or tiny employer to draw the allowance)",
     reads={"maternity_claims": CLAIM_READS, "enrollments": ENROLLMENT_READS},
     optional_reads={"employers": ("employer_id", "established_date")},
+    history_months=0,
     subject="person",
     partition="employer",
     params=ShamEmploymentParams,

@@ -40,6 +40,7 @@ from .claims import (
         "persons": ("person_id", "sex", "birth_date"),
         "maternity_claims": CLAIM_READS,
     },
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -101,6 +102,7 @@ class InsufficientContributionParams(Params):
             "contribution_months",
         ),
     },
+    history_months=0,
     subject="person",
     partition="person",
     params=InsufficientContributionParams,

@@ -45,6 +45,7 @@ class BirthsTooCloseParams(Params):
     legal_basis=LAW_MATERNITY + "; " + LAW_LEAVE + "; " + LAW_FRAUD + " (a second birth claimed "
     "within months of the first: a duplicated or fictitious event)",
     reads={"maternity_claims": CLAIM_READS},
+    history_months=0,
     subject="person",
     partition="person",
     params=BirthsTooCloseParams,
@@ -104,6 +105,7 @@ class ImplausibleAgeParams(Params):
     "event: an impersonation or a false identity)",
     reads={"maternity_claims": CLAIM_READS},
     optional_reads={"persons": ("person_id", "sex", "birth_date")},
+    history_months=0,
     subject="person",
     partition="person",
     params=ImplausibleAgeParams,

@@ -94,6 +94,7 @@ def _basis(
     severity="medium",
     legal_basis=LAW_LEAVE + "; " + LAW_MATERNITY + "; " + LAW_REGIONAL + " (regional extension)",
     reads={"maternity_claims": LEAVE_READS},
+    history_months=0,
     subject="person",
     partition="person",
     params=DaysExcessParams,

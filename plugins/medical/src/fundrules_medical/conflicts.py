@@ -40,6 +40,7 @@ def _conflict_lines(ctx: ScreeningContext, codes: pd.Series) -> pd.DataFrame:
         "medical_items": ("settlement_id", "line_no", "item_code", "service_date"),
         "item_conflicts": ("item_code_a", "item_code_b", "scope"),
     },
+    history_months=None,
     subject="person",
     partition="person",
 )

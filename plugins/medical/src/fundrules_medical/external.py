@@ -28,6 +28,7 @@ EVIDENCE = ["settlement_id", "visit_type", "provider_id", "admit_date", "fund_am
     severity="high",
     legal_basis=f"{LAW_FRAUD}; {LAW_USE} (冒名就医、虚构医药服务)",
     reads={"medical_settlements": SETTLEMENT_READS, "deaths": ("person_id", "death_date")},
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -55,6 +56,7 @@ def settled_after_death(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
         "medical_settlements": SETTLEMENT_READS,
         "incarcerations": ("person_id", "start_date", "end_date"),
     },
+    history_months=0,
     subject="person",
     partition="person",
 )

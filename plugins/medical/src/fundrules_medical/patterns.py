@@ -36,6 +36,7 @@ class FrequentVisitsParams(Params):
     severity="medium",
     legal_basis=LAW_MEDICAL + " (频繁就医、超量购药倒卖)",
     reads={"medical_settlements": SETTLEMENT_READS},
+    history_months=0,
     subject="person",
     partition="person",
     params=FrequentVisitsParams,
@@ -107,9 +108,18 @@ class ProviderCostOutlierParams(Params):
     severity="medium",
     legal_basis=LAW_MEDICAL + " (过度诊疗、分解收费; 次均费用监测)",
     reads={
-        "medical_settlements": ("provider_id", "visit_type", "fund_amount", "period"),
+        # the shared settlements frame (records.settlements) reads the stay dates
+        "medical_settlements": (
+            "provider_id",
+            "visit_type",
+            "admit_date",
+            "discharge_date",
+            "fund_amount",
+            "period",
+        ),
         "providers": ("provider_id", "level"),
     },
+    history_months=0,
     subject="provider",
     partition=None,
     params=ProviderCostOutlierParams,

@@ -47,6 +47,7 @@ class ExcessQuantityParams(Params):
         "medical_items": (*LINE_READS, "days_supply"),
     },
     optional_reads={"item_catalog": ("item_code", "max_daily_quantity")},
+    history_months=0,
     subject="person",
     partition="person",
     params=ExcessQuantityParams,
@@ -97,6 +98,7 @@ def excess_quantity(ctx: ScreeningContext, p: ExcessQuantityParams) -> pd.DataFr
         "medical_items": LINE_READS,
         "item_catalog": ("item_code", "max_daily_quantity"),
     },
+    history_months=0,
     subject="person",
     partition="person",
 )

@@ -38,6 +38,7 @@ SETTLEMENT = ["person_id", "provider_id", "fund_amount"]
         "medical_items": LINE_READS,
         "item_catalog": ("item_code", "restrict_sex"),
     },
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -66,6 +67,7 @@ def sex_restricted_item(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
         "medical_items": LINE_READS,
         "item_catalog": ("item_code", "min_age", "max_age"),
     },
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -100,6 +102,7 @@ def age_restricted_item(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
         "medical_items": (*LINE_READS, "unit_price"),
         "item_catalog": ("item_code", "max_unit_price"),
     },
+    history_months=0,
     subject="person",
     partition="person",
 )

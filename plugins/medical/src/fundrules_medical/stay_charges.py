@@ -43,6 +43,7 @@ def _inpatient_lines(ctx: ScreeningContext, mask: np.ndarray | None = None) -> p
         "medical_settlements": SETTLEMENT_READS,
         "medical_items": (*LINE_READS, "item_category"),
     },
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -75,6 +76,7 @@ def bed_days_exceed_stay(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
         "medical_settlements": SETTLEMENT_READS,
         "medical_items": (*LINE_READS, "amount"),
     },
+    history_months=0,
     subject="person",
     partition="person",
 )

@@ -43,6 +43,7 @@ def _shifted(values: pd.Series, group: pd.Series | list[pd.Series], step: int) -
     severity="high",
     legal_basis=LAW_MEDICAL,
     reads={"medical_settlements": SETTLEMENT_READS},
+    history_months=None,
     subject="person",
     partition="person",
 )
@@ -106,6 +107,7 @@ class SplitAdmissionParams(Params):
     severity="high",
     legal_basis=LAW_MEDICAL + " (分解住院)",
     reads={"medical_settlements": (*SETTLEMENT_READS, "diagnosis_code")},
+    history_months=None,
     subject="person",
     partition="person",
     params=SplitAdmissionParams,
@@ -153,6 +155,7 @@ def split_admission(ctx: ScreeningContext, p: SplitAdmissionParams) -> pd.DataFr
     severity="medium",
     legal_basis=LAW_MEDICAL + " (挂床住院)",
     reads={"medical_settlements": SETTLEMENT_READS},
+    history_months=None,
     subject="person",
     partition="person",
 )

@@ -19,6 +19,7 @@ from .payments import LAW_PENSION_RIGHT
 
 CONTRIBUTION_READS = (
     "person_id",
+    "employer_id",
     "insurance",
     "period",
     "employer_amount",
@@ -47,6 +48,7 @@ def _pension_contributions(ctx: ScreeningContext, *, target_only: bool) -> pd.Da
         "contributions": CONTRIBUTION_READS,
         "retirements": ("person_id", "retirement_date"),
     },
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -97,6 +99,7 @@ class BackPaymentParams(Params):
         "retirements": ("person_id", "retirement_date"),
         "contributions": CONTRIBUTION_READS,
     },
+    history_months=None,
     subject="person",
     partition="person",
     params=BackPaymentParams,

@@ -19,7 +19,15 @@ from fundrules.plugin_api import (
 
 from .payments import LAW_FRAUD, PAYMENT_EVIDENCE, basic_pension_rows
 
-PAYMENT_READS = ("payment_id", "person_id", "benefit_type", "period", "amount", "paid_date")
+PAYMENT_READS = (
+    "payment_id",
+    "person_id",
+    "insurance",
+    "benefit_type",
+    "period",
+    "amount",
+    "paid_date",
+)
 
 
 @indicator(
@@ -31,7 +39,8 @@ PAYMENT_READS = ("payment_id", "person_id", "benefit_type", "period", "amount", 
     severity="high",
     legal_basis=LAW_FRAUD + "; Regulations on Social Insurance Handling (社会保险经办条例, 2023): "
     "benefits stop with the month of death",
-    reads={"benefits": PAYMENT_READS, "deaths": ("person_id", "death_date")},
+    reads={"benefits": PAYMENT_READS, "deaths": ("person_id", "death_date", "source")},
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -66,6 +75,7 @@ def paid_after_death(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     legal_basis=LAW_FRAUD + "; 劳社厅函〔2001〕44号 (retirees sentenced to imprisonment receive no "
     "basic pension while serving the sentence)",
     reads={"benefits": PAYMENT_READS, "incarcerations": ("person_id", "start_date", "end_date")},
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -103,6 +113,7 @@ class CentenarianParams(Params):
     "(社会保险待遇资格认证经办规程): agencies verify that recipients are alive",
     reads={"benefits": PAYMENT_READS},
     optional_reads={"persons": ("person_id", "sex", "birth_date")},
+    history_months=0,
     subject="person",
     partition="person",
     params=CentenarianParams,

@@ -22,7 +22,15 @@ from fundrules.plugin_api import (
 from .payments import LAW_FRAUD, PAYMENT_EVIDENCE, basic_pension_rows
 from .tables import BASIC_PENSION_TYPES
 
-PAYMENT_READS = ("payment_id", "person_id", "benefit_type", "period", "amount", "paid_date")
+PAYMENT_READS = (
+    "payment_id",
+    "person_id",
+    "insurance",
+    "benefit_type",
+    "period",
+    "amount",
+    "paid_date",
+)
 
 
 @indicator(
@@ -35,10 +43,18 @@ PAYMENT_READS = ("payment_id", "person_id", "benefit_type", "period", "amount", 
     legal_basis=LAW_FRAUD + "; 人社部发〔2014〕17号 (interim measures linking the employee and "
     "resident pension schemes: no simultaneous receipt; the resident pension stops and what was "
     "drawn is returned); 国办发〔2009〕66号 (one pension relationship across regions)",
-    reads={"benefits": PAYMENT_READS},
+    reads={"benefits": (*PAYMENT_READS, "region_code")},
     optional_reads={
-        "national_benefits": ("person_id", "region_code", "benefit_type", "period", "amount")
+        "national_benefits": (
+            "person_id",
+            "insurance",
+            "region_code",
+            "benefit_type",
+            "period",
+            "amount",
+        )
     },
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -97,6 +113,7 @@ class SharedAccountParams(Params):
     severity="medium",
     legal_basis=LAW_FRAUD + "; Social Insurance Law Art. 91 (embezzlement of fund money)",
     reads={"benefits": (*PAYMENT_READS, "bank_account")},
+    history_months=0,
     subject="account",
     partition=None,
     params=SharedAccountParams,
@@ -140,6 +157,7 @@ class BenefitJumpParams(Params):
     "mechanism, not case by case); " + LAW_FRAUD,
     reads={"benefits": PAYMENT_READS},
     optional_reads={"retirements": ("person_id", "retirement_date")},
+    history_months=1,
     subject="person",
     partition="person",
     params=BenefitJumpParams,

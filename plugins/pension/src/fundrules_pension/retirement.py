@@ -49,9 +49,16 @@ class EarlyRetirementParams(Params):
     "gradual raising of the statutory retirement age (in force 2025-01-01); 劳社部发〔1999〕8号 "
     "(stopping and correcting irregular early retirement)",
     reads={
-        "retirements": ("person_id", "retirement_date", "retirement_type", "job_category"),
+        "retirements": (
+            "person_id",
+            "retirement_date",
+            "retirement_type",
+            "job_category",
+            "approval_id",
+        ),
     },
     optional_reads={"persons": ("person_id", "sex", "birth_date")},
+    history_months=0,
     subject="person",
     partition="person",
     params=EarlyRetirementParams,
@@ -105,9 +112,18 @@ def early_retirement(ctx: ScreeningContext, p: EarlyRetirementParams) -> pd.Data
     severity="high",
     legal_basis=LAW_PENSION_RIGHT + "; " + LAW_FRAUD,
     reads={
-        "benefits": ("payment_id", "person_id", "benefit_type", "period", "amount", "paid_date"),
+        "benefits": (
+            "payment_id",
+            "person_id",
+            "insurance",
+            "benefit_type",
+            "period",
+            "amount",
+            "paid_date",
+        ),
         "retirements": ("person_id", "retirement_date"),
     },
+    history_months=0,
     subject="person",
     partition="person",
 )

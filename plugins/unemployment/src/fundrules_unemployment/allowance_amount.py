@@ -42,6 +42,7 @@ class AmountAboveCapParams(Params):
     legal_basis=f"{REGULATIONS} Art. 18 (the allowance is set by the province below the local "
     "minimum wage); Social Insurance Law Art. 47; " + LAW_FRAUD,
     reads={"benefits": PAYMENT_READS},
+    history_months=0,
     subject="person",
     partition="person",
     params=AmountAboveCapParams,

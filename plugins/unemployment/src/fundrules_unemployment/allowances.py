@@ -24,6 +24,7 @@ ALLOWANCE_KEYS: tuple[str, ...] = ("person_id", "period")
 PAYMENT_READS: tuple[str, ...] = (
     "payment_id",
     "person_id",
+    "insurance",
     "benefit_type",
     "period",
     "amount",

@@ -73,6 +73,7 @@ class ExceedsEntitlementParams(Params):
     legal_basis=f"{REGULATIONS} Art. 17 (12–59 contribution months: at most 12 months of "
     "allowance; 60–119: 18; 120 and more: 24); Social Insurance Law Art. 46; " + LAW_FRAUD,
     reads={"benefits": PAYMENT_READS, "unemployment_claims": CLAIM_READS},
+    history_months=None,
     subject="person",
     partition="person",
     params=ExceedsEntitlementParams,
@@ -148,6 +149,7 @@ class InsufficientContributionParams(Params):
     legal_basis=f"{REGULATIONS} Art. 14(1) (the employer and the person have contributed for at "
     "least one year); Social Insurance Law Art. 45(1); " + LAW_FRAUD,
     reads={"benefits": PAYMENT_READS, "unemployment_claims": CLAIM_READS},
+    history_months=0,
     subject="person",
     partition="person",
     params=InsufficientContributionParams,
@@ -173,6 +175,7 @@ def insufficient_contribution(
     legal_basis=f"{REGULATIONS} Art. 14(2) (employment interrupted against the person's will); "
     "Social Insurance Law Art. 45(2); " + LAW_FRAUD,
     reads={"benefits": PAYMENT_READS, "unemployment_claims": CLAIM_READS},
+    history_months=0,
     subject="person",
     partition="person",
     params=NoParams,

@@ -37,8 +37,16 @@ from .tables import BASIC_PENSION_TYPES
     "employment); " + LAW_FRAUD,
     reads={
         "benefits": PAYMENT_READS,
-        "contributions": ("person_id", "employer_id", "insurance", "period", "employer_amount"),
+        "contributions": (
+            "person_id",
+            "employer_id",
+            "insurance",
+            "period",
+            "employer_amount",
+            "paid_date",
+        ),
     },
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -78,10 +86,18 @@ def paid_while_employed(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     severity="high",
     legal_basis=f"{REGULATIONS} Art. 15(4) (the allowance stops when the person draws a basic "
     "pension); Social Insurance Law Art. 51(4); " + LAW_FRAUD,
-    reads={"benefits": PAYMENT_READS},
+    reads={"benefits": (*PAYMENT_READS, "region_code")},
     optional_reads={
-        "national_benefits": ("person_id", "region_code", "benefit_type", "period", "amount")
+        "national_benefits": (
+            "person_id",
+            "insurance",
+            "region_code",
+            "benefit_type",
+            "period",
+            "amount",
+        )
     },
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -124,6 +140,7 @@ def paid_with_pension(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     legal_basis="Social Insurance Law Art. 49 (on a claimant's death the fund pays a funeral "
     "subsidy and a survivors' pension; the allowance ends); " + LAW_FRAUD,
     reads={"benefits": PAYMENT_READS, "deaths": ("person_id", "death_date")},
+    history_months=0,
     subject="person",
     partition="person",
 )
@@ -146,6 +163,7 @@ def paid_after_death(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     legal_basis=f"{REGULATIONS} Art. 15(5) (the allowance stops when the person is sentenced and "
     "imprisoned); " + LAW_FRAUD,
     reads={"benefits": PAYMENT_READS, "incarcerations": ("person_id", "start_date", "end_date")},
+    history_months=0,
     subject="person",
     partition="person",
 )
