@@ -24,6 +24,9 @@ from store_kit import PERIOD, fundrules_cli
 
 import fundrules
 from fundrules.cases import handed_tables
+from fundrules.period import parse_period
+from fundrules.plugins import get_registry
+from fundrules.screening.engine import evaluate, plan_run
 from fundrules.screening.execution import (
     LOADED_PER_STORED,
     ShardFailed,
@@ -87,6 +90,43 @@ def test_same_suspicions_whatever_the_shards_and_the_executor(stored, one_shot, 
     for label, result in runs.items():
         assert result.runs[["indicator", "status"]].equals(statuses), (label, result.runs)
         assert _bytes(result) == expected, label
+
+
+def _read(stored, handed, codes=None, prune=True):
+    """What a store run of ``codes`` (None: the whole catalog) read: (table, columns, rows)."""
+    reg = get_registry()
+    plan = plan_run(parse_period(PERIOD), codes, None, registry=reg)
+    ds = store_dataset(stored, PERIOD, indicators=plan.order, registry=reg, prune_columns=prune)
+    outcomes = evaluate(plan, ds, handed=handed)
+    assert all(o.row["status"] != "failed" for o in outcomes), [o.row for o in outcomes]
+    assert ds.store_tables is not None
+    return ds.store_tables.reads
+
+
+def _cells(reads) -> int:
+    return sum(len(cols) * rows for _, cols, rows in reads)
+
+
+def test_the_catalog_reads_only_the_columns_and_months_it_declares(stored, handed):
+    """D95–D97: the whole catalog reads fewer columns (and cells) than whole tables; the id
+    checks read the id columns only, the target month only, and never medical_items' lines."""
+    pruned, whole = _read(stored, handed), _read(stored, handed, prune=False)
+    cols = {(t, c) for t, cs, _ in pruned for c in cs}
+    all_cols = {(t, c) for t, cs, _ in whole for c in cs}
+    assert cols < all_cols
+    assert ("benefits", "bank_account") in cols  # pension.shared_bank_account declares it
+    assert _cells(pruned) < _cells(whole)
+    ids = _read(stored, handed, ["data.invalid_employer_id"])
+    assert "medical_items" not in {t for t, _, _ in ids}
+    reg = get_registry()
+    for table, read, _ in ids:
+        decl = reg.tables[table]
+        allowed = {*decl.columns_of("employer_id"), "insurance", *decl.key}
+        allowed |= {*decl.subject_columns("person"), decl.period_column}
+        assert set(read) <= allowed, (table, read)
+    by_table = {t: n for t, _, n in ids}
+    every = {t: n for t, _, n in whole}
+    assert by_table["contributions"] < every["contributions"]  # the target month only
 
 
 def test_cli_screen_from_the_store_equals_the_one_shot_screen_byte_for_byte(city, stored, tmp_path):

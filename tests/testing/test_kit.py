@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 
 import pandas as pd
 import pytest
 
-from fundrules.plugin_api import hookimpl
+from fundrules.plugin_api import NoParams, ScreeningContext, as_hits, hookimpl, indicator
 from fundrules.schema.identifiers import ric_profile, ric_valid, uscc_valid
 from fundrules.testing import RuleKit, kit_registry
+from fundrules.testing.declared import UndeclaredRead
 
 
 @hookimpl
@@ -77,3 +80,100 @@ def test_contributions_and_enrollments_are_valid_rows(kit: RuleKit) -> None:
     )
     assert ds.table("contributions")["employer_amount"].iloc[0] == 80_000
     assert list(kit.months("2025-01", "2025-03")) == ["2025-01", "2025-02", "2025-03"]
+
+
+# -- an indicator reads only what it declares (the store hands it nothing else) ----------------
+
+_META = dict(
+    name_zh="测试",
+    name_en="test",
+    insurance=None,
+    area="expenditure",
+    legal_basis="none: a test indicator",
+    reads={"benefits": ("payment_id", "person_id", "insurance", "period", "amount")},
+    history_months=0,
+    subject="person",
+    partition="person",
+)
+
+
+@indicator(code="kit.paid_on", **_META)
+def _paid_on(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
+    """Shows the paid date, a column it does not declare."""
+    b = ctx.target("benefits")
+    return as_hits(b, evidence=["payment_id", "paid_date"])
+
+
+@indicator(code="kit.with_date_if_there", **_META)
+def _with_date_if_there(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
+    """Shows the paid date when the table has it: no KeyError, but other evidence."""
+    b = ctx.target("benefits")
+    shown = ["payment_id", "paid_date"] if "paid_date" in b else ["payment_id"]
+    return as_hits(b, evidence=shown)
+
+
+@indicator(code="kit.two_months", **_META)
+def _two_months(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
+    """Declares the target month only, but counts the month before too."""
+    b = ctx.table("benefits")
+    b = b[b["period"] >= ctx.period - 1]
+    return as_hits(b, evidence=["payment_id"])
+
+
+@indicator(code="kit.declared", **{**_META, "history_months": 1})
+def _declared(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
+    """The same, declared: one month back."""
+    b = ctx.table("benefits")
+    b = b[b["period"] >= ctx.period - 1]
+    return as_hits(b, evidence=["payment_id"])
+
+
+@hookimpl
+def _register(register: Callable[[Any], None]) -> None:
+    for ind in (_paid_on, _with_date_if_there, _two_months, _declared):
+        register(ind)
+
+
+@hookimpl
+def _prefix() -> str:
+    return "kit"
+
+
+READERS = SimpleNamespace(fundrules_register_indicators=_register, fundrules_code_prefix=_prefix)
+
+
+@pytest.fixture(scope="module")
+def readers() -> RuleKit:
+    return RuleKit(kit_registry(("types", TYPES), ("readers", READERS)), insurance="pension")
+
+
+def _two_payments(kit: RuleKit) -> dict[str, list[dict[str, Any]]]:
+    pid = kit.pid()
+    return {
+        "persons": [kit.person(pid)],
+        "benefits": [
+            kit.benefit(pid, "pension", "basic_pension", "3000.00", period="2025-05"),
+            kit.benefit(pid, "pension", "basic_pension", "3000.00"),
+        ],
+    }
+
+
+def test_an_undeclared_column_fails_the_kit_naming_it(readers: RuleKit) -> None:
+    with pytest.raises(UndeclaredRead, match="KeyError: 'paid_date'") as caught:
+        readers.screen("kit.paid_on", _two_payments(readers))
+    text = str(caught.value)
+    assert "kit.paid_on failed when handed only what it declares" in text
+    assert "benefits: amount, insurance, payment_id, period, person_id" in text
+    assert "test_kit.py" in text  # where it read it
+
+
+def test_a_column_tested_for_and_not_declared_fails_the_kit(readers: RuleKit) -> None:
+    with pytest.raises(UndeclaredRead, match="finds other suspicions"):
+        readers.screen("kit.with_date_if_there", _two_payments(readers))
+
+
+def test_an_undeclared_month_fails_the_kit_and_a_declared_one_passes(readers: RuleKit) -> None:
+    with pytest.raises(UndeclaredRead, match="history_months=0"):
+        readers.screen("kit.two_months", _two_payments(readers))
+    s = readers.screen("kit.declared", _two_payments(readers))
+    assert len(json.loads(s["evidence"].iloc[0])["records"]) == 2

@@ -17,7 +17,7 @@ from fundrules.errors import NeverFiredWarning
 from fundrules.plugin_api import NoParams, Params, ScreeningContext, as_hits, indicator, param
 from fundrules.testing import ContractViolation, check_indicator
 
-READS = {"benefits": ("payment_id", "person_id", "period", "amount")}
+READS = {"benefits": ("payment_id", "person_id", "insurance", "period", "amount")}
 META = dict(
     name_zh="测试",
     name_en="test",
@@ -112,6 +112,21 @@ def raising(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     return as_hits(b[b["amount"] == largest["amount"]], evidence=["payment_id"])
 
 
+@indicator(code="test.undeclared_column", **META)
+def undeclared_column(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
+    """Puts a column it does not declare (paid_date) in its evidence."""
+    return as_hits(_paid(ctx), evidence=["payment_id", "paid_date"])
+
+
+@indicator(code="test.undeclared_month", **{**META, "history_months": 0})
+def undeclared_month(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
+    """Says it reads the target month only, but sums the month before too."""
+    b = ctx.table("benefits").drop(columns="insurance")
+    b = b[b["period"] >= ctx.period - 1]
+    total = b.groupby("person_id", as_index=False)["amount"].sum()
+    return as_hits(total[total["amount"] > 0], evidence=[])
+
+
 def test_a_well_behaved_indicator_passes_and_the_report_says_what_held(registry):
     report = check_indicator(well_behaved, registry=registry, max_examples=15)
     assert report.examples >= 15
@@ -136,6 +151,8 @@ def test_a_monotone_threshold_passes(registry):
         (non_monotone, "monotone in stricter parameters"),
         (stray_subject, "names subjects of its input"),
         (raising, "runs"),
+        (undeclared_column, "reads only what it declares"),
+        (undeclared_month, "reads only what it declares"),
     ],
     ids=lambda x: x if isinstance(x, str) else x.code,
 )

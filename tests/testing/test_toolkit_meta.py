@@ -41,3 +41,14 @@ def test_the_indicator_has_cases_a_legal_basis_and_documentation(code, coverage)
     if not ind.meta.description.strip():
         missing.append("documentation (the function's docstring or description=)")
     assert not missing, f"{code} (plugin {ind.plugin}) lacks " + "; ".join(missing)
+
+
+@pytest.mark.parametrize("code", sorted(REGISTRY.indicators))
+def test_the_indicator_says_how_far_back_it_reads(code):
+    """D97: every installed indicator sets ``history_months`` (None too, but said), so a store
+    run reads no older months than it needs."""
+    ind = REGISTRY.indicators[code]
+    assert "history_months" in ind.meta.model_fields_set, (
+        f"{code} (plugin {ind.plugin}) does not set history_months: 0 for the target month "
+        "only, N for N months back, None for all history"
+    )
