@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from fundrules.errors import FundrulesError
 from fundrules.period import parse_period
+from fundrules.screening.reads import declared_reads
 from fundrules.store import Store, open_store
 from fundrules.store.dataset import store_dataset
 from fundrules.store.shards import person_buckets, shard_buckets
@@ -157,11 +158,9 @@ def _freeze_once() -> None:
 
 
 def _reads(ind: Any, registry: Any) -> set[str]:
-    """The tables an indicator declares it reads (the payment tables when it reads payments)."""
-    read = {*ind.meta.reads, *ind.meta.optional_reads}
-    if ind.meta.reads_payments:
-        read |= set(registry.payment_tables)
-    return read
+    """The tables an indicator declares it reads (``reads``, ``optional_reads``, the payment
+    tables, the tables holding the id kinds it reads)."""
+    return set(declared_reads(ind, registry.tables, registry.payment_tables.values()))
 
 
 def _releasing(
