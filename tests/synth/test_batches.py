@@ -67,3 +67,23 @@ def test_cli_profile_and_by_month(tmp_path) -> None:
     bad = fundrules("synth", str(tmp_path / "x"), "--profile", "shanghai")
     assert bad.returncode == 2
     assert "tianjin" in bad.stderr
+
+
+def test_person_store_grows_in_place_and_keeps_handed_out_arrays() -> None:
+    import numpy as np
+
+    from fundrules.synth.world import PersonStore
+
+    store = PersonStore(np.random.default_rng(0))
+    birth = np.array(["1980-01-01", "1990-06-30", "2000-02-29"], "datetime64[D]")
+    first = store.add(birth, np.array([True, False, True]), 120101)
+    before = store.arrays()
+    store.set("rec_male", first[:1], np.array([False]))
+    more = store.add(birth[:2], True, 120102, listed=False)
+    after = store.arrays()
+    assert list(first) == [0, 1, 2] and list(more) == [3, 4] and store.n == 5
+    assert before["rec_male"].tolist() == [True, False, True]  # handed out before the change
+    assert after["rec_male"].tolist() == [False, False, True, True, True]
+    assert after["listed"].tolist() == [True, True, True, False, False]
+    assert (after["id"][:3] == before["id"]).all() and len(set(after["id"])) == 5
+    assert store.id_text([4])[0] == after["id"][4].decode()
