@@ -177,3 +177,18 @@ def test_a_table_in_csv_beside_streamed_parquet_keeps_items_with_their_settlemen
         mine = pq.read_table(tables / "medical_settlements" / part.name, columns=["settlement_id"])
         assert items and items <= set(mine["settlement_id"].to_pylist())
     _compare(store, folder)
+
+
+def test_a_cell_over_the_limit_names_file_column_and_row(city, tmp_path, monkeypatch):
+    monkeypatch.setattr(streaming, "BATCH_ROWS", 1000)
+    monkeypatch.setenv("FUNDRULES_MAX_CELL_BYTES", "100")
+    folder = tmp_path / "big"
+    shutil.copytree(city, folder)
+    _edit(folder, "medical_items", lambda t: _set(t, "settlement_id", {2500: "S" * 101}), 700)
+    store = open_store(tmp_path / "store", create=True)
+    with pytest.raises(fundrules.DataError) as err:
+        store.intake(folder, PERIOD, received_at="2025-07-10T09:00")
+    e = err.value
+    assert e.file and e.file.endswith("medical_items.parquet")
+    assert (e.column, e.row) == ("settlement_id", 2501)
+    assert not list((tmp_path / "store" / "submissions").glob("*/v*"))

@@ -448,8 +448,10 @@ def _stream(
     key_parts: dict[str, Any] = {}
     if via is not None and parent is not None:
         runs = []
+        seen = 0
         for batch in _batches(pf, [via[1]]):
-            _check_cells(batch, limits, 0)
+            _check_cells(batch, limits, seen)
+            seen += batch.num_rows
             # runs of equal raw cells (equal raw, equal typed): only their first cells are typed
             heads, lengths = _runs(batch.column(0).combine_chunks())
             runs.append((typed_column(heads, cols[via[1]], None)[0], lengths))
