@@ -562,7 +562,12 @@ def _stream(
                     if dictionary is None:
                         dictionary = _few_values(table)
                     writers[b] = pq.ParquetWriter(
-                        out / _part(b), schema, use_dictionary=dictionary, compression=COMPRESSION
+                        out / _part(b),
+                        schema,
+                        use_dictionary=dictionary,
+                        compression=COMPRESSION,
+                        # min/max only where a read filters (D34): a fifth less writing
+                        write_statistics=[ROW, pcol] if pcol else [ROW],
                     )
                 cuts: list[int] = []
                 if sorted_period is not None:  # a row group per month: a month filter skips
