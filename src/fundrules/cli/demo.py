@@ -12,6 +12,7 @@ from rich import box
 from rich.table import Table as RichTable
 
 from fundrules.outputs import OutputError, RunWriter
+from fundrules.period import parse_period
 from fundrules.screening.suspicions import total_amount
 from fundrules.store import open_store
 
@@ -99,12 +100,19 @@ def demo_command(
     results = out / "results"
     with console.status(f"Building a synthetic city of {persons:,} persons …"):
         info = generate_city(city_dir, persons=persons, seed=seed, period=period)
-    with Stages() as stages, stages.stage(f"Intake into the store {shown(store_dir)}") as stage:
+    # the city's month arrives as an agency would send it: on time, day 10 of the next month,
+    # 09:00 China time (received "now", a past month would always be a late submission)
+    month = parse_period(period) + 1
+    received = f"{month // 12:04d}-{month % 12 + 1:02d}-10T09:00"
+    label = f"Intake into the store {shown(store_dir)} (received {received.replace('T', ' ')})"
+    with Stages() as stages, stages.stage(label) as stage:
 
         def progress(table: str, i: int, n: int) -> None:
             stage.update(completed=i, total=n, detail=table)
 
-        open_store(store_dir, create=True).intake(city_dir, period, progress=progress)
+        open_store(store_dir, create=True).intake(
+            city_dir, period, received_at=received, progress=progress
+        )
     try:
         with RunWriter(results) as writer:
             result = run_screen(Source(store=store_dir), period, writer, None, None)
