@@ -51,7 +51,7 @@ from .streaming import COMPRESSION, _buckets_via, stream_parquet_table
 if TYPE_CHECKING:
     from fundrules.plugins.registry import Registry
 
-ROW = "_row"  # the row's position in its validated table: restores the submitted order on read
+ROW = "_row"  # increasing in the submitted order (D92): restores it on read
 ROW_GROUP = 128 * 1024
 SUBMISSION_COLUMNS = [
     "period",

@@ -77,9 +77,6 @@ class Streamed:
 
 # -- which files stream --------------------------------------------------------------------------
 
-_STRINGS = (pa.types.is_string, pa.types.is_large_string)
-
-
 def _is_text(t: pa.DataType) -> bool:
     if pa.types.is_dictionary(t):
         return _is_text(t.value_type)
