@@ -77,6 +77,7 @@ class Streamed:
 
 # -- which files stream --------------------------------------------------------------------------
 
+
 def _is_text(t: pa.DataType) -> bool:
     if pa.types.is_dictionary(t):
         return _is_text(t.value_type)
