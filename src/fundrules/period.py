@@ -47,6 +47,15 @@ def month_of(dates: pd.Series) -> pd.Series:
 def format_periods(months: pd.Series) -> pd.Series:
     """``YYYY-MM`` texts of a Series of month numbers, vectorized."""
     m = months.astype("Int64")
+    if len(m) <= 20_000:  # a few rows (a shard's hits): one Python pass beats five pandas steps
+        na = m.isna().to_numpy()
+        texts = [
+            None if gone else f"{v // 12}-{v % 12 + 1:02d}"
+            for v, gone in zip(
+                m.to_numpy(dtype="int64", na_value=0).tolist(), na.tolist(), strict=True
+            )
+        ]
+        return pd.Series(texts, index=m.index, dtype="str", name=m.name)
     years = (m // 12).astype("string")
     mon = (m % 12 + 1).astype("string").str.zfill(2)
     return (years + "-" + mon).astype("str")

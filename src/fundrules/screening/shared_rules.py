@@ -48,19 +48,22 @@ def as_hits(
     ``money`` names evidence columns held in fen, shown as exact yuan text; a ``period`` column
     of month numbers is shown as ``YYYY-MM``.
     """
-    out = pd.DataFrame(index=rows.index)
-    out["subject_id"] = rows[subject].astype("str")
-    out["amount_fen"] = rows[amount].astype("int64") if amount else 0
+    # the columns first, one frame at the end: a column assigned at a time cost ~0.4 ms each,
+    # paid by every indicator in every shard of a run
+    cols: dict[str, object] = {
+        "subject_id": rows[subject].astype("str").array,
+        "amount_fen": rows[amount].astype("int64").array if amount else 0,
+    }
     for c in evidence or []:
         s = rows[c]
         if money and c in money:
             s = yuan(s)
         elif c == "period" or c.endswith("_period"):
             s = format_periods(s)
-        out[c] = s
-    if "insurance" in rows and "insurance" not in out:
-        out["insurance"] = rows["insurance"]
-    return out.reset_index(drop=True)
+        cols[c] = s.array
+    if "insurance" in rows and "insurance" not in cols:
+        cols["insurance"] = rows["insurance"].array
+    return pd.DataFrame(cols, index=pd.RangeIndex(len(rows)))
 
 
 def paid_after_event_month(
