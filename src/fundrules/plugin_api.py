@@ -30,6 +30,7 @@ from fundrules.screening import (
     yuan,
 )
 from fundrules.screening.shared_rules import (
+    BENEFIT_READS,
     age_on,
     as_hits,
     duplicate_receipt,
@@ -42,6 +43,7 @@ from fundrules.screening.shared_rules import (
 )
 
 __all__ = [
+    "BENEFIT_READS",
     "INSURANCES",
     "Column",
     "Dataset",

@@ -12,7 +12,7 @@ from fundrules.plugins import hookimpl
 from fundrules.schema.identifiers import ric_failure, ric_profile, ric_valid, uscc_valid
 from fundrules.screening import Indicator, ScreeningContext, indicator, yuan
 from fundrules.screening.parameters import NoParams
-from fundrules.screening.shared_rules import as_hits, is_in
+from fundrules.screening.shared_rules import BENEFIT_READS, as_hits, is_in
 
 from .money import payments_in_target
 
@@ -232,17 +232,7 @@ def invalid_employer_id(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     severity="high",
     legal_basis="Social Insurance Law Art. 88 (fraudulent or improper receipt of benefits); "
     "Network Supervision Measures Art. 6(3)",
-    reads={
-        "benefits": (
-            "payment_id",
-            "person_id",
-            "insurance",
-            "benefit_type",
-            "period",
-            "amount",
-            "paid_date",
-        )
-    },
+    reads={"benefits": BENEFIT_READS},
     history_months=0,
     subject="person",
     partition="person",

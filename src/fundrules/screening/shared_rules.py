@@ -140,6 +140,20 @@ def duplicate_receipt(
     return flagged
 
 
+#: The columns of a ``benefits`` row that the payment checks read (``net_payments`` and the
+#: paid-after/during rules, plus the evidence they carry): declare them as
+#: ``reads={"benefits": BENEFIT_READS}`` (docs/decisions.md D95).
+BENEFIT_READS: tuple[str, ...] = (
+    "payment_id",
+    "person_id",
+    "insurance",
+    "benefit_type",
+    "period",
+    "amount",
+    "paid_date",
+)
+
+
 def net_payments(
     rows: pd.DataFrame, keys: Sequence[str] = ("person_id", "benefit_type", "period")
 ) -> pd.DataFrame:

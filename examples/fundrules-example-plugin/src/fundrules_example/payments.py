@@ -6,17 +6,18 @@ from decimal import Decimal
 
 import pandas as pd
 
-from fundrules.plugin_api import Params, ScreeningContext, Yuan, as_hits, indicator, is_in, param
-
-PAYMENT_COLUMNS = (
-    "payment_id",
-    "person_id",
-    "insurance",
-    "benefit_type",
-    "period",
-    "amount",
-    "paid_date",
+from fundrules.plugin_api import (
+    BENEFIT_READS,
+    Params,
+    ScreeningContext,
+    Yuan,
+    as_hits,
+    indicator,
+    is_in,
+    param,
 )
+
+PAYMENT_COLUMNS = BENEFIT_READS
 
 
 class LargePaymentParams(Params):

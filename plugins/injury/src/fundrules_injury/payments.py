@@ -19,20 +19,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from fundrules.plugin_api import ScreeningContext, period_end_dates
+from fundrules.plugin_api import BENEFIT_READS, ScreeningContext, period_end_dates
 
 from .tables import DISABILITY_TYPES, INJURY_BENEFIT_TYPES
 
 PAYMENT_KEYS: tuple[str, ...] = ("person_id", "benefit_type", "period")
-PAYMENT_READS: tuple[str, ...] = (
-    "payment_id",
-    "person_id",
-    "insurance",
-    "benefit_type",
-    "period",
-    "amount",
-    "paid_date",
-)
+PAYMENT_READS = BENEFIT_READS
 PAYMENT_EVIDENCE: list[str] = ["payment_id", "benefit_type", "period", "amount", "paid_date"]
 CASE_READS: tuple[str, ...] = (
     "case_id",

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fundrules.plugin_api import ScreeningContext, month_of, net_payments
+from fundrules.plugin_api import BENEFIT_READS, ScreeningContext, month_of, net_payments
 
 LAW_MATERNITY = (
     "Social Insurance Law Art. 53-56 (maternity insurance: employees insured through their "
@@ -56,15 +56,7 @@ CLAIM_READS: tuple[str, ...] = (
     "allowance_amount",
 )
 PAYMENT_EVIDENCE: list[str] = ["payment_id", "benefit_type", "period", "amount", "paid_date"]
-PAYMENT_READS: tuple[str, ...] = (
-    "payment_id",
-    "person_id",
-    "insurance",
-    "benefit_type",
-    "period",
-    "amount",
-    "paid_date",
-)
+PAYMENT_READS = BENEFIT_READS
 
 
 def claims_of_period(ctx: ScreeningContext, event_type: str | None = None) -> pd.DataFrame:

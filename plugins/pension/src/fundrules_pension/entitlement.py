@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fundrules.plugin_api import (
+    BENEFIT_READS,
     NoParams,
     Params,
     ScreeningContext,
@@ -19,15 +20,7 @@ from fundrules.plugin_api import (
 
 from .payments import LAW_FRAUD, PAYMENT_EVIDENCE, basic_pension_rows
 
-PAYMENT_READS = (
-    "payment_id",
-    "person_id",
-    "insurance",
-    "benefit_type",
-    "period",
-    "amount",
-    "paid_date",
-)
+PAYMENT_READS = BENEFIT_READS
 
 
 @indicator(

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from fundrules.plugin_api import (
+    BENEFIT_READS,
     NoParams,
     Params,
     ScreeningContext,
@@ -22,15 +23,7 @@ from fundrules.plugin_api import (
 from .payments import LAW_FRAUD, PAYMENT_EVIDENCE, basic_pension_rows
 from .tables import BASIC_PENSION_TYPES
 
-PAYMENT_READS = (
-    "payment_id",
-    "person_id",
-    "insurance",
-    "benefit_type",
-    "period",
-    "amount",
-    "paid_date",
-)
+PAYMENT_READS = BENEFIT_READS
 
 
 @indicator(

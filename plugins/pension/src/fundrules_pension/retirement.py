@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from fundrules.plugin_api import (
+    BENEFIT_READS,
     NoParams,
     Params,
     ScreeningContext,
@@ -112,15 +113,7 @@ def early_retirement(ctx: ScreeningContext, p: EarlyRetirementParams) -> pd.Data
     severity="high",
     legal_basis=LAW_PENSION_RIGHT + "; " + LAW_FRAUD,
     reads={
-        "benefits": (
-            "payment_id",
-            "person_id",
-            "insurance",
-            "benefit_type",
-            "period",
-            "amount",
-            "paid_date",
-        ),
+        "benefits": BENEFIT_READS,
         "retirements": ("person_id", "retirement_date"),
     },
     history_months=0,

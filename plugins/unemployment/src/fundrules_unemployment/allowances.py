@@ -16,20 +16,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from fundrules.plugin_api import ScreeningContext, as_hits
+from fundrules.plugin_api import BENEFIT_READS, ScreeningContext, as_hits
 
 from .tables import ALLOWANCE
 
 ALLOWANCE_KEYS: tuple[str, ...] = ("person_id", "period")
-PAYMENT_READS: tuple[str, ...] = (
-    "payment_id",
-    "person_id",
-    "insurance",
-    "benefit_type",
-    "period",
-    "amount",
-    "paid_date",
-)
+PAYMENT_READS = BENEFIT_READS
 PAYMENT_EVIDENCE: list[str] = ["payment_id", "period", "amount", "paid_date"]
 CLAIM_READS: tuple[str, ...] = (
     "claim_id",
