@@ -52,7 +52,7 @@ ROW = "_row"
 ROW_GROUP = 128 * 1024
 BATCH_ROWS = 1 << 21  # rows validated and written at a time
 # LZ4: as fast to write as Snappy and about 40 % less CPU to read back (zstd level 1: half the
-# size, 40 % more CPU to write), measured on the 100k city's medical_items (D93)
+# size, 40 % more CPU to write), measured on the 100k city's largest table (D93)
 COMPRESSION = "lz4"
 FLOAT_EXACT = 2**53
 

@@ -13,8 +13,8 @@ and the books; each part adds its own tables' rows in these steps:
   once after the plants — before the batch is written and let go: whatever the batch's rows
   need of each other (the medical part prices its stays here). Nothing may wait for a later
   batch: a 12M-person city is written batch by batch and never held whole (D105);
-* ``finish(world)`` once after the plants' batch (rows every batch contributed to, e.g. the
-  providers the plants added to); its rows are written with the books.
+* ``finish(world)`` once after the plants' batch (rows every batch contributed to, e.g. a
+  reference table the plants added to); its rows are written with the books.
 
 The ledger and the fund reports book every person-payment table the plugins declare
 (``fundrules_register_payment_tables``) to the fen. ``services`` are helpers other parts may call by name (``world.service``),
