@@ -31,6 +31,7 @@ from fundrules.screening import (
 )
 from fundrules.screening.shared_rules import (
     BENEFIT_READS,
+    NATIONAL_BENEFIT_READS,
     age_on,
     as_hits,
     duplicate_receipt,
@@ -45,6 +46,7 @@ from fundrules.screening.shared_rules import (
 __all__ = [
     "BENEFIT_READS",
     "INSURANCES",
+    "NATIONAL_BENEFIT_READS",
     "Column",
     "Dataset",
     "Indicator",

@@ -154,6 +154,18 @@ BENEFIT_READS: tuple[str, ...] = (
 )
 
 
+#: The columns of a ``national_benefits`` row (benefits paid in other regions) that the checks of
+#: receipt in two places read, evidence included: ``optional_reads={"national_benefits": ...}``.
+NATIONAL_BENEFIT_READS: tuple[str, ...] = (
+    "person_id",
+    "insurance",
+    "region_code",
+    "benefit_type",
+    "period",
+    "amount",
+)
+
+
 def net_payments(
     rows: pd.DataFrame, keys: Sequence[str] = ("person_id", "benefit_type", "period")
 ) -> pd.DataFrame:

@@ -109,14 +109,7 @@ class ProviderCostOutlierParams(Params):
     legal_basis=LAW_MEDICAL + " (过度诊疗、分解收费; 次均费用监测)",
     reads={
         # the shared settlements frame (records.settlements) reads the stay dates
-        "medical_settlements": (
-            "provider_id",
-            "visit_type",
-            "admit_date",
-            "discharge_date",
-            "fund_amount",
-            "period",
-        ),
+        "medical_settlements": SETTLEMENT_READS,
         "providers": ("provider_id", "level"),
     },
     history_months=0,

@@ -7,6 +7,7 @@ import pandas as pd
 
 from fundrules.plugin_api import (
     BENEFIT_READS,
+    NATIONAL_BENEFIT_READS,
     NoParams,
     Params,
     ScreeningContext,
@@ -37,16 +38,7 @@ PAYMENT_READS = BENEFIT_READS
     "resident pension schemes: no simultaneous receipt; the resident pension stops and what was "
     "drawn is returned); 国办发〔2009〕66号 (one pension relationship across regions)",
     reads={"benefits": (*PAYMENT_READS, "region_code")},
-    optional_reads={
-        "national_benefits": (
-            "person_id",
-            "insurance",
-            "region_code",
-            "benefit_type",
-            "period",
-            "amount",
-        )
-    },
+    optional_reads={"national_benefits": NATIONAL_BENEFIT_READS},
     history_months=0,
     subject="person",
     partition="person",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fundrules.plugin_api import (
+    NATIONAL_BENEFIT_READS,
     NoParams,
     ScreeningContext,
     indicator,
@@ -87,16 +88,7 @@ def paid_while_employed(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     legal_basis=f"{REGULATIONS} Art. 15(4) (the allowance stops when the person draws a basic "
     "pension); Social Insurance Law Art. 51(4); " + LAW_FRAUD,
     reads={"benefits": (*PAYMENT_READS, "region_code")},
-    optional_reads={
-        "national_benefits": (
-            "person_id",
-            "insurance",
-            "region_code",
-            "benefit_type",
-            "period",
-            "amount",
-        )
-    },
+    optional_reads={"national_benefits": NATIONAL_BENEFIT_READS},
     history_months=0,
     subject="person",
     partition="person",
