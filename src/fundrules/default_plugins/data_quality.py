@@ -243,6 +243,10 @@ def duplicate_payment(ctx: ScreeningContext, p: NoParams) -> pd.DataFrame:
     the extra: net sum minus the largest."""
     b = ctx.target("benefits")
     keys = ["person_id", "insurance", "benefit_type", "period"]
+    # only persons paid twice or more can be paid twice for one thing: one column's
+    # duplicates first, then the four keys on their rows (a month's benefits, a few % of them)
+    paid = b.loc[b["amount"] > 0, "person_id"]
+    b = b[is_in(b["person_id"], paid[paid.duplicated(keep=False)]).to_numpy()]
     positive = b[b["amount"] > 0]
     candidates = positive.loc[positive.duplicated(keys, keep=False), keys].drop_duplicates()
     b = b.merge(candidates, on=keys, how="inner")

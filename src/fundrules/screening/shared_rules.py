@@ -74,6 +74,8 @@ def paid_after_event_month(
     ``events`` one row per person with ``date_column``."""
     ev = events[["person_id", date_column]].dropna()
     ev = ev.assign(_event_month=month_of(ev[date_column])).drop_duplicates("person_id")
+    # the few payments of persons with an event first (hashed in C), then the merge on those
+    payments = payments[is_in(payments["person_id"], ev["person_id"]).to_numpy()]
     m = payments.merge(ev, on="person_id", how="inner")
     return m[m["period"] > m["_event_month"]].drop(columns="_event_month")
 
@@ -85,6 +87,7 @@ def paid_during_spell(payments: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFr
     sp = spells[["person_id", "start_date", "end_date"]].copy()
     sp["_in"] = month_of(sp["start_date"])
     sp["_out"] = month_of(sp["end_date"])
+    payments = payments[is_in(payments["person_id"], sp["person_id"]).to_numpy()]
     m = payments.reset_index(names="_row").merge(sp, on="person_id", how="inner")
     inside = (m["period"] > m["_in"]) & ((m["period"] < m["_out"]) | m["_out"].isna())
     m = m[inside.fillna(False)]

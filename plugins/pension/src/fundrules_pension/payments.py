@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fundrules.plugin_api import ScreeningContext
+from fundrules.plugin_api import ScreeningContext, is_in
 
 from .tables import BASIC_PENSION_TYPES
 
@@ -32,4 +32,5 @@ LAW_PENSION_RIGHT = (
 def basic_pension_rows(ctx: ScreeningContext, *, target_only: bool = True) -> pd.DataFrame:
     """``benefits`` rows of the basic-pension types: the target period's, or every period's."""
     b = ctx.target("benefits") if target_only else ctx.table("benefits")
-    return b[b["benefit_type"].isin(BASIC_PENSION_TYPES)].drop(columns="insurance")
+    basic = is_in(b["benefit_type"], pd.Index(sorted(BASIC_PENSION_TYPES)))  # hashed in C
+    return b[basic.to_numpy()].drop(columns="insurance")
