@@ -603,13 +603,17 @@ def _stream(
         del key_chunks
         codes = _combine([key_parts[c] for c in key])
         del key_parts
-        rows = np.flatnonzero(loaded_mask)
-        dup, first = _duplicates(codes[rows])
+        # every row loaded (the common case): the codes as they are, positions are rows
+        rows = np.flatnonzero(loaded_mask) if loaded < n else None
+        dup, first = _duplicates(codes if rows is None else codes[rows])
+        del codes
         if dup.any():
-            dup_rows = rows[dup]
+            at = np.flatnonzero(dup)
+            dup_rows = at if rows is None else rows[at]
+            first_rows = first[at] if rows is None else rows[first[at]]
             quarantines.append(
                 _drop_duplicates(
-                    out, path.name, decl, dup_rows, rows[first[dup]], row_bucket[dup_rows], schema
+                    out, path.name, decl, dup_rows, first_rows, row_bucket[dup_rows], schema
                 )
             )
             loaded -= len(dup_rows)
@@ -764,8 +768,11 @@ def _codes(parts: list[Any]) -> np.ndarray:
         if not len(v):
             return v
         lo = int(v.min())
-        # shift to 1.. and keep 0 for null; the range is checked by _combine
-        return np.where(valid, v - lo + 1, 0)
+        # shift to 1.. and keep 0 for null, in place (a copy is a GB at 100M rows); the range
+        # is checked by _combine
+        v -= lo - 1
+        v[~valid] = 0
+        return v
     if not parts:
         return np.zeros(0, dtype=np.int64)
     enc = pc.dictionary_encode(pa.chunked_array(parts), null_encoding="encode")
@@ -786,7 +793,8 @@ def _combine(codes: list[np.ndarray]) -> np.ndarray:
             if top > (2**62) // card:
                 c = pd.factorize(c)[0].astype(np.int64)
                 card = int(c.max()) + 1 if len(c) else 1
-        combined = combined * card + c
+        combined = combined * card  # a new array: the caller's first column is left as it was
+        combined += c
     return combined
 
 
@@ -797,8 +805,9 @@ def _duplicates(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     about one pass."""
     n = len(codes)
     if n < 2 or bool((codes[1:] > codes[:-1]).all()):
-        # increasing (keys numbered by first appearance, none repeated): nothing to sort
-        return np.zeros(n, dtype=bool), np.arange(n)
+        # increasing (keys numbered by first appearance, none repeated): nothing to sort, and
+        # no row has a first row but itself (read only where a row is a duplicate: none)
+        return np.zeros(n, dtype=bool), np.zeros(0, dtype=np.int64)
     order = np.argsort(codes, kind="stable")
     s = codes[order]
     repeat = np.zeros(n, dtype=bool)
