@@ -468,14 +468,64 @@ class Store:
         parts = []
         for i, v in enumerate(having):
             meta = v.tables[table]
-            frame = _read_part(v, table, meta, columns, bucket_list, since)
             later = having[i + 1 :]
-            if later and meta["key"] and len(frame):
-                frame = _drop_replaced(frame, meta["key"], later, table)
+            gone = None
+            if later and meta["key"] and all(k in meta["columns"] for k in meta["key"]):
+                gone = self.replaced_rows(v, later, table)
+            frame = _read_part(v, table, meta, columns, bucket_list, since, gone)
             parts.append(frame)
         if len(parts) == 1:
             return parts[0]
         return pd.concat(parts, ignore_index=True)
+
+    def replaced_rows(
+        self, version: StoredVersion, later: list[StoredVersion], table: str
+    ) -> np.ndarray:
+        """The ``_row`` numbers (sorted) of ``version``'s rows of ``table`` whose key one of the
+        ``later`` versions also has: the rows the data as of a later month replace.
+
+        Computed once per (table, version, later versions) over every bucket — a row may change
+        person, hence bucket, from one month to the next — and kept in ``.cache/replaced/`` of
+        the store (versions never change, so neither does the answer): each shard of a run, in
+        any process, reads it instead of reading every later month's keys again (at 12M persons
+        that was 120M item keys per shard). One process computes it while the others wait
+        (``flock``); a store that cannot be written keeps it in this process only."""
+        # a version is its folder and its manifest's hash (a folder never changes content, and a
+        # store rebuilt in the same place has other hashes)
+        ident = json.dumps(
+            [
+                table,
+                [(str(v.path.resolve()), v.info.get("manifest_sha256")) for v in [version, *later]],
+            ]
+        )
+        digest = hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
+        memo = self.__dict__.setdefault("_replaced_memo", {})
+        if digest in memo:
+            return memo[digest]
+        folder = self.root / ".cache" / "replaced"
+        target = folder / f"{table}-{digest}.npy"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(folder / f"{table}-{digest}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError:
+            fd = None
+        try:
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # released when closed, or when the holder dies
+            if target.is_file():
+                gone = np.load(target)
+            else:
+                gone = _replaced_rows(version, later, table)
+                if fd is not None:
+                    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+                    with open(tmp, "wb") as fh:
+                        np.save(fh, gone)
+                    os.replace(tmp, target)  # complete or absent
+        finally:
+            if fd is not None:
+                os.close(fd)
+        memo[digest] = gone
+        return gone
 
 
 def open_store(path: str | Path, create: bool = False) -> Store:
@@ -605,6 +655,7 @@ def _read_part(
     columns: Iterable[str] | None,
     buckets: list[int] | None,
     since: int | None,
+    gone: np.ndarray | None = None,
 ) -> pd.DataFrame:
     files = v.table_files(table, buckets)
     have = meta["columns"]
@@ -614,7 +665,7 @@ def _read_part(
     flt = None
     if since is not None and pcol:
         flt = pads.field(pcol) >= since
-    t = _read_in_row_order(dataset, [*wanted, ROW], flt)
+    t = _read_in_row_order(dataset, [*wanted, ROW], flt, gone)
     units = meta.get("datetime_units", {})
     t = _with_units(t, units)
     # the Arrow buffers are released column by column as the frame is built (peak: ~1 copy)
@@ -627,14 +678,20 @@ def _read_part(
 
 
 def _read_in_row_order(
-    dataset: pads.Dataset, columns: list[str], flt: pads.Expression | None
+    dataset: pads.Dataset,
+    columns: list[str],
+    flt: pads.Expression | None,
+    gone: np.ndarray | None = None,
 ) -> pa.Table:
-    """The rows in their submitted order (by ``_row``), without ``_row``.
+    """The rows in their submitted order (by ``_row``), without ``_row`` and without the rows
+    whose ``_row`` is in ``gone`` (replaced by a later month).
 
     Files hold rows sorted by (bucket, period, row): each file is a few ascending runs of
     ``_row``, which numpy's stable sort (timsort on int64) merges in about one pass; a read
     already in order (one file, one month) is not reordered at all."""
     t = dataset.to_table(columns=columns, filter=flt)
+    if gone is not None and len(gone) and t.num_rows:
+        t = t.filter(pa.array(~np.isin(t.column(ROW).to_numpy(), gone)))
     if t.num_rows < 2:
         return t.drop_columns([ROW])
     row = t.column(ROW).to_numpy()
@@ -665,34 +722,37 @@ def _with_units(t: pa.Table, units: Mapping[str, str]) -> pa.Table:
     return t
 
 
-def _drop_replaced(
-    frame: pd.DataFrame, key: list[str], later: list[StoredVersion], table: str
-) -> pd.DataFrame:
-    """Drop the rows of ``frame`` whose key a later version of the table also has.
+def _replaced_rows(version: StoredVersion, later: list[StoredVersion], table: str) -> np.ndarray:
+    """The ``_row`` numbers (sorted) of the rows of ``table`` in ``version``, every bucket, whose
+    key a later version also has.
 
     Keys are compared as values of the validated type (one type per column in every version:
-    a later month's timestamps are cast to this frame's unit first) with Arrow's hashed
+    a later month's timestamps are cast to this version's type first) with Arrow's hashed
     ``is_in`` on the first key column, then, for the few rows that match there, on integer
-    codes of the whole key: no Python string per row. The later versions' keys are read from
-    every bucket (a row may change person, hence bucket, from one month to the next)."""
-    if not all(k in frame for k in key) or not len(frame):
-        return frame
-    files = [str(f) for v in later if table in v.tables for f in v.table_files(table, None)]
-    if not files:
-        return frame
-    theirs = pads.dataset(files, format="parquet").to_table(columns=key)
-    if not theirs.num_rows:
-        return frame
-    mine = pa.Table.from_pandas(frame[key], preserve_index=False)
-    try:
-        replaced = _replaced(mine, theirs)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        # a type Arrow cannot align or hash: the keys as text, as pandas writes them
-        later_keys = pd.MultiIndex.from_frame(theirs.to_pandas().astype("str"))
-        replaced = pd.MultiIndex.from_frame(frame[key].astype("str")).isin(later_keys)
-    if not replaced.any():
-        return frame
-    return frame[~replaced].reset_index(drop=True)
+    codes of the whole key: no Python string per row. One later version at a time, so that
+    only one month's keys are held beside this one's."""
+    key = list(version.tables[table]["key"])
+    files = [str(f) for f in version.table_files(table, None)]
+    mine = pads.dataset(files, format="parquet").to_table(columns=[*key, ROW])
+    rows = mine.column(ROW).to_numpy()
+    mine = mine.select(key)
+    replaced = np.zeros(len(rows), dtype=bool)
+    for v in later:
+        if table not in v.tables or not mine.num_rows:
+            continue
+        theirs = pads.dataset(
+            [str(f) for f in v.table_files(table, None)], format="parquet"
+        ).to_table(columns=key)
+        if not theirs.num_rows:
+            continue
+        try:
+            replaced |= _replaced(mine, theirs)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            # a type Arrow cannot align or hash: the keys as text, as pandas writes them
+            later_keys = pd.MultiIndex.from_frame(theirs.to_pandas().astype("str"))
+            replaced |= pd.MultiIndex.from_frame(mine.to_pandas().astype("str")).isin(later_keys)
+        del theirs
+    return np.sort(rows[replaced])
 
 
 def _replaced(mine: pa.Table, theirs: pa.Table) -> np.ndarray:
