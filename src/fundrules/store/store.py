@@ -125,6 +125,7 @@ class Store:
     def __init__(self, root: Path, info: dict[str, Any]) -> None:
         self.root = root
         self.info = info
+        self._replaced: dict[str, np.ndarray] = {}  # replaced_rows' answers in this process
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r})"
@@ -499,9 +500,8 @@ class Store:
             ]
         )
         digest = hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
-        memo = self.__dict__.setdefault("_replaced_memo", {})
-        if digest in memo:
-            return memo[digest]
+        if digest in self._replaced:
+            return self._replaced[digest]
         folder = self.root / ".cache" / "replaced"
         target = folder / f"{table}-{digest}.npy"
         try:
@@ -524,7 +524,7 @@ class Store:
         finally:
             if fd is not None:
                 os.close(fd)
-        memo[digest] = gone
+        self._replaced[digest] = gone
         return gone
 
 
